@@ -1,0 +1,43 @@
+# MTW Portal. `make demo` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+
+.PHONY: demo test lint format migrations-check messages collectstatic clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@echo "MTW Portal: http://127.0.0.1:$(PORT)  (log in as staff@demo.test / mtw-demo-pass; Ctrl-C stops)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The suite runs with DEBUG off, as production does; the key below is for tests only.
+test: $(VENV)/.installed
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-use} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l ht --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

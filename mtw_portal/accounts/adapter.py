@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from mtw_portal import access
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Anyone may sign up, and always as a participant; other roles are granted by grant staff."""
+
+    def get_login_redirect_url(self, request):
+        return access.home_url(request.user)
+
+    def save_user(self, request, user, form, commit=True):
+        from mtw_portal.accounts.models import Role
+
+        user.role = Role.PARTICIPANT
+        return super().save_user(request, user, form, commit=commit)

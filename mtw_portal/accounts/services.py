@@ -1,0 +1,193 @@
+"""Writes to accounts: roles, invitations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, RoleChange, User
+from mtw_portal.core.queue import enqueue_on_commit
+
+_INVITATION_SALT = "mtw_portal.accounts.invitation"
+
+
+def _organization_kind(organization) -> str | None:
+    if organization is None:
+        return None
+    return {
+        "CommunityOrganization": "community_organization",
+        "Provider": "provider",
+        "Employer": "employer",
+    }.get(type(organization).__name__)
+
+
+def _memberships_clear(user: User) -> None:
+    from employers.services import employer_member_remove
+    from participants.services import navigator_remove
+    from programs.services import provider_staff_remove
+
+    navigator_remove(user=user)
+    provider_staff_remove(user=user)
+    employer_member_remove(user=user)
+
+
+@transaction.atomic
+def user_role_grant(*, user: User, role: str, organization=None, granted_by: User | None) -> User:
+    """Give ``user`` the ``role``, in ``organization`` for the roles that belong to one.
+
+    Replaces any previous role and membership, and records the change.
+    """
+    from employers.services import employer_member_set
+    from participants.services import navigator_set
+    from programs.services import provider_staff_set
+
+    role = Role(role)
+    wanted_kind = ROLE_ORGANIZATION.get(role)
+    if wanted_kind is None and organization is not None:
+        raise ValidationError({"organization": _("This role does not belong to an organization.")})
+    if wanted_kind is not None and _organization_kind(organization) != wanted_kind:
+        raise ValidationError({"organization": _("Choose the organization this person works for.")})
+    if granted_by is not None and granted_by.pk == user.pk and role != user.role:
+        raise ValidationError(_("You cannot change your own role; ask another grant staff member."))
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old_role = user.role
+    _memberships_clear(user)
+    if role == Role.NAVIGATOR:
+        navigator_set(user=user, organization=organization)
+    elif role == Role.PROVIDER:
+        provider_staff_set(user=user, provider=organization)
+    elif role == Role.EMPLOYER:
+        employer_member_set(user=user, employer=organization)
+    user.role = role
+    user.save(update_fields=["role"])
+    RoleChange.objects.create(
+        user=user,
+        changed_by=granted_by,
+        old_role=old_role,
+        new_role=role,
+        organization=str(organization) if organization is not None else "",
+    )
+    return user
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organization=None,
+    invited_by: User | None,
+) -> Invitation:
+    """Create an account for someone else, give it a role and email them a link to claim it."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone already has an account with this email address.")})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    user_role_grant(user=user, role=role, organization=organization, granted_by=invited_by)
+    return invitation_create(user=user, created_by=invited_by)
+
+
+@transaction.atomic
+def invitation_create(*, user: User, created_by: User | None) -> Invitation:
+    """A new link for ``user`` to claim their account; earlier unused links stop working."""
+    if user.has_usable_password():
+        raise ValidationError(_("This person has already claimed their account."))
+    now = timezone.now()
+    Invitation.objects.filter(user=user, accepted_at=None, expires_at__gt=now).update(expires_at=now)
+    invitation = Invitation.objects.create(
+        user=user,
+        created_by=created_by,
+        nonce=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.MTW_INVITATION_DAYS),
+    )
+    from mtw_portal.accounts.tasks import invitation_send as invitation_send_task
+
+    enqueue_on_commit(invitation_send_task, invitation.pk)
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_INVITATION_SALT, compress=True)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a token names, if the token is genuine; None otherwise (usable or not)."""
+    try:
+        data = signing.loads(token, salt=_INVITATION_SALT)
+        invitation = Invitation.objects.select_related("user").get(pk=int(data["i"]))
+    except (signing.BadSignature, Invitation.DoesNotExist, KeyError, TypeError, ValueError):
+        return None
+    if not secrets.compare_digest(invitation.nonce, str(data["n"])):
+        return None
+    return invitation
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Email the invitation once. Returns False when it was already sent or is no longer usable."""
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation_id, sent_at=None, accepted_at=None, expires_at__gt=now
+    ).update(sent_at=now)
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("user").get(pk=invitation_id)
+    url = settings.MTW_BASE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[invitation_token(invitation)])
+    context = {"user": invitation.user, "url": url, "expires_at": invitation.expires_at}
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Your Miami Tech Works account is ready"),
+                message=render_to_string("accounts/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[invitation.user.email],
+            )
+    except Exception:
+        # Release the claim so a retry or the periodic sweep sends it.
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+def invitations_send_pending() -> int:
+    """Send every usable invitation that was never sent (the queue was down, say)."""
+    pending = Invitation.objects.filter(sent_at=None, accepted_at=None, expires_at__gt=timezone.now())
+    return sum(invitation_send(invitation_id=pk) for pk in pending.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Claim the account: set its password and mark its email address verified. Works once."""
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    user = invitation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "primary": True}
+    )
+    address.verified = True
+    address.primary = True
+    address.save(update_fields=["verified", "primary"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user

@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mtw_portal import access
+from mtw_portal.accounts import selectors, services
+from mtw_portal.accounts.forms import InviteForm, PeopleFilterForm, RoleGrantForm
+from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
+from mtw_portal.core.forms import apply_validation_error
+
+PAGE_SIZE = 25
+
+
+@access.role_required(Role.STAFF)
+def people_list(request):
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = selectors.user_list(query=filters.get("q", ""), role=filters.get("role", ""))
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/people_list.html", {"form": form, "page": page})
+
+
+@access.role_required(Role.STAFF)
+def person_detail(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    organization = selectors.user_organization(person)
+    initial = {"role": person.role}
+    if person.role in ROLE_ORGANIZATION:
+        initial[ROLE_ORGANIZATION[person.role]] = organization
+    form = RoleGrantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_role_grant(
+                user=person,
+                role=form.cleaned_data["role"],
+                organization=form.cleaned_data["organization"],
+                granted_by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(person)s is now %(role)s.") % {
+                "person": person.display_name, "role": Role(form.cleaned_data["role"]).label})
+            return redirect("accounts:person_detail", pk=person.pk)
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "organization": organization,
+            "form": form,
+            "role_changes": selectors.role_change_list(user=person)[:20],
+        },
+    )
+
+
+@access.role_required(Role.STAFF)
+def person_invite(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.user_invite(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                organization=data["organization"],
+                invited_by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.user.email})
+            return redirect("accounts:person_detail", pk=invitation.user.pk)
+    return render(request, "accounts/person_invite.html", {"form": form})
+
+
+@access.role_required(Role.STAFF)
+@require_POST
+def person_reinvite(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    try:
+        services.invitation_create(user=person, created_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": person.email})
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@login_not_required
+def invitation_accept(request, token: str):
+    invitation = services.invitation_from_token(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "accounts/invitation_invalid.html", status=410 if invitation else 404)
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
+        except ValidationError:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(access.home_url(user))
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invited": invitation.user})

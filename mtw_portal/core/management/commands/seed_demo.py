@@ -1,0 +1,22 @@
+import os
+
+from django.core.management.base import BaseCommand
+
+from mtw_portal.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and demo accounts (password: $DEMO_PASSWORD, default mtw-demo-pass). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD") or "mtw-demo-pass")
+
+    def handle(self, *args, password: str, **options):
+        result = demo.seed(password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {result['accounts']} demo accounts ({result['accounts_created']} new)."
+            )
+        )
+        for spec in demo.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {spec.email:<26} {spec.role.label}")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from mtw_portal.core import views as core_views
+
+handler403 = "mtw_portal.core.views.permission_denied"
+handler404 = "mtw_portal.core.views.page_not_found"
+handler500 = "mtw_portal.core.views.server_error"
+
+urlpatterns = [
+    path("", include("mtw_portal.core.urls")),
+    path("", include("mtw_portal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("programs/", include("programs.urls")),
+    path("participants/", include("participants.urls")),
+    path("employers/", include("employers.urls")),
+    path("coalition/", include("coalition.urls")),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("provider/", views.provider_home, name="provider_home"),
+]

@@ -5,6 +5,8 @@ from employers.models import Employer, EmployerAccountRequest
 
 
 class EmployerAccountRequestForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = EmployerAccountRequest
         fields = ["organization_name", "website", "industry", "first_name", "last_name", "email", "phone", "message"]

@@ -1,0 +1,93 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from mtw_portal.accounts.models import Role, RoleChange
+from mtw_portal.accounts.services import user_role_grant
+from participants.models import Navigator
+from programs.models import ProviderStaff
+
+
+def test_granting_a_role_records_who_did_it(participant, grant_staff, oic):
+    user_role_grant(user=participant, role=Role.NAVIGATOR, organization=oic, granted_by=grant_staff)
+    change = RoleChange.objects.get(user=participant)
+    assert (change.old_role, change.new_role, change.changed_by) == ("participant", "navigator", grant_staff)
+    assert change.organization == "OIC of South Florida"
+
+
+def test_a_navigator_needs_a_community_organization(participant, grant_staff, brainstation):
+    with pytest.raises(ValidationError) as error:
+        user_role_grant(user=participant, role=Role.NAVIGATOR, organization=brainstation, granted_by=grant_staff)
+    assert "organization" in error.value.message_dict
+
+
+def test_grant_staff_belong_to_no_organization(participant, grant_staff, oic):
+    with pytest.raises(ValidationError):
+        user_role_grant(user=participant, role=Role.STAFF, organization=oic, granted_by=grant_staff)
+
+
+def test_nobody_changes_their_own_role(grant_staff):
+    with pytest.raises(ValidationError):
+        user_role_grant(user=grant_staff, role=Role.PARTICIPANT, granted_by=grant_staff)
+
+
+def test_a_new_role_removes_the_old_membership(navigator, grant_staff, brainstation):
+    user_role_grant(user=navigator, role=Role.PROVIDER, organization=brainstation, granted_by=grant_staff)
+    assert not Navigator.objects.filter(user=navigator).exists()
+    assert ProviderStaff.objects.get(user=navigator).provider == brainstation
+
+
+def test_a_refused_grant_changes_nothing(navigator, grant_staff, brainstation):
+    with pytest.raises(ValidationError):
+        user_role_grant(user=navigator, role=Role.EMPLOYER, organization=brainstation, granted_by=grant_staff)
+    navigator.refresh_from_db()
+    assert navigator.role == Role.NAVIGATOR
+    assert Navigator.objects.filter(user=navigator).exists()
+
+
+def test_staff_change_a_role_through_the_people_page(client, grant_staff, participant, united_way):
+    client.force_login(grant_staff)
+    response = client.post(
+        reverse("accounts:person_detail", args=[participant.pk]),
+        {"role": "navigator", "community_organization": united_way.pk},
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.role == Role.NAVIGATOR
+
+
+def test_role_form_names_the_missing_organization(client, grant_staff, participant):
+    client.force_login(grant_staff)
+    response = client.post(reverse("accounts:person_detail", args=[participant.pk]), {"role": "provider"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["provider"] == ["Choose the organization this person works for."]
+
+
+def test_role_form_refuses_an_unknown_role_without_a_500(client, grant_staff, participant):
+    client.force_login(grant_staff)
+    response = client.post(reverse("accounts:person_detail", args=[participant.pk]), {"role": "emperor"})
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+
+
+def test_people_list_paginates_and_searches(client, grant_staff):
+    from tests.factories import UserFactory
+
+    UserFactory.create_batch(30)
+    UserFactory(email="findme@example.test")
+    client.force_login(grant_staff)
+    page = client.get(reverse("accounts:people_list"))
+    assert len(page.context["page"].object_list) == 25
+    found = client.get(reverse("accounts:people_list"), {"q": "findme"})
+    assert [u.email for u in found.context["page"].object_list] == ["findme@example.test"]
+
+
+def test_people_list_queries_stay_constant_as_people_grow(client, grant_staff, django_assert_max_num_queries):
+    from tests import factories
+
+    client.force_login(grant_staff)
+    for _ in range(3):
+        factories.navigator_user(organization=factories.community_organization("oic"))
+        factories.employer_user(employer=factories.EmployerFactory())
+    with django_assert_max_num_queries(8):
+        client.get(reverse("accounts:people_list"))

@@ -1,0 +1,107 @@
+"""The fixed cast of the suite: one user per role, and people of other organizations."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests import factories
+
+
+def pytest_configure(config):
+    # Tests never run collectstatic: serve static files from the finders, unhashed.
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def participant(db):
+    return factories.participant_user()
+
+
+@pytest.fixture
+def other_participant(db):
+    return factories.participant_user()
+
+
+@pytest.fixture
+def oic(db):
+    return factories.community_organization("oic")
+
+
+@pytest.fixture
+def united_way(db):
+    return factories.community_organization("united-way")
+
+
+@pytest.fixture
+def brainstation(db):
+    return factories.provider("brainstation")
+
+
+@pytest.fixture
+def fourgeeks(db):
+    return factories.provider("4geeks")
+
+
+@pytest.fixture
+def navigator(oic):
+    return factories.navigator_user(organization=oic)
+
+
+@pytest.fixture
+def other_navigator(united_way):
+    return factories.navigator_user(organization=united_way)
+
+
+@pytest.fixture
+def provider_member(brainstation):
+    return factories.provider_user(provider=brainstation)
+
+
+@pytest.fixture
+def read_only_provider_member(brainstation):
+    return factories.provider_user(provider=brainstation, can_edit=False)
+
+
+@pytest.fixture
+def other_provider_member(fourgeeks):
+    return factories.provider_user(provider=fourgeeks)
+
+
+@pytest.fixture
+def employer(db):
+    return factories.EmployerFactory()
+
+
+@pytest.fixture
+def other_employer(db):
+    return factories.EmployerFactory()
+
+
+@pytest.fixture
+def employer_member(employer):
+    return factories.employer_user(employer=employer)
+
+
+@pytest.fixture
+def other_employer_member(other_employer):
+    return factories.employer_user(employer=other_employer)
+
+
+@pytest.fixture
+def grant_staff(db):
+    return factories.staff_user()
+
+
+@pytest.fixture
+def user_of_role(participant, navigator, provider_member, employer_member, grant_staff):
+    """Look up the fixed cast by role value."""
+    return {
+        "participant": participant,
+        "navigator": navigator,
+        "provider": provider_member,
+        "employer": employer_member,
+        "staff": grant_staff,
+    }

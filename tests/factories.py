@@ -1,0 +1,94 @@
+"""Test data builders (factory_boy). Roles are granted through the real service."""
+
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+import time
+
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+from employers.models import Employer
+from mtw_portal.accounts.models import Role, User
+from mtw_portal.accounts.services import user_role_grant
+from participants.models import CommunityOrganization
+from programs.models import Provider
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"Employer {n}")
+    industry = "Software"
+
+
+def community_organization(code: str) -> CommunityOrganization:
+    return CommunityOrganization.objects.get(code=code)  # reference data from the migration
+
+
+def provider(code: str) -> Provider:
+    return Provider.objects.get(code=code)  # reference data from the migration
+
+
+def with_totp(user: User) -> User:
+    """Give ``user`` an activated authenticator app, as the MFA requirement asks."""
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
+
+
+def totp_code(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    return format_hotp_value(hotp_value(user.totp_secret, int(time.time()) // 30))
+
+
+def participant_user(**kwargs) -> User:
+    return UserFactory(**kwargs)
+
+
+def _granted(role: Role, organization=None, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user_role_grant(user=user, role=role, organization=organization, granted_by=None)
+    user.refresh_from_db()
+    return with_totp(user)
+
+
+def navigator_user(*, organization: CommunityOrganization, **kwargs) -> User:
+    return _granted(Role.NAVIGATOR, organization, **kwargs)
+
+
+def provider_user(*, provider: Provider, can_edit: bool = True, **kwargs) -> User:
+    user = _granted(Role.PROVIDER, provider, **kwargs)
+    if not can_edit:
+        from programs.models import ProviderStaff
+
+        ProviderStaff.objects.filter(user=user).update(can_edit=False)
+    return user
+
+
+def employer_user(*, employer: Employer, **kwargs) -> User:
+    return _granted(Role.EMPLOYER, employer, **kwargs)
+
+
+def staff_user(**kwargs) -> User:
+    return _granted(Role.STAFF, None, **kwargs)

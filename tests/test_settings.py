@@ -1,0 +1,127 @@
+"""Settings come from the environment, and bad values stop the portal with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from mtw_portal.env import database_from_url, env_bool, env_choice, env_int, env_list, env_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)])
+def test_booleans_are_read_in_the_usual_spellings(raw, expected):
+    assert env_bool("FLAG", environ={"FLAG": raw}) is expected
+
+
+def test_an_unset_boolean_takes_its_default():
+    assert env_bool("FLAG", default=True, environ={}) is True
+
+
+def test_a_junk_boolean_is_refused_by_name():
+    with pytest.raises(ImproperlyConfigured, match="FLAG='maybe' is not a boolean"):
+        env_bool("FLAG", environ={"FLAG": "maybe"})
+
+
+def test_a_junk_number_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="PORT='eighty' is not a whole number"):
+        env_int("PORT", 25, environ={"PORT": "eighty"})
+
+
+def test_a_number_out_of_range_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="above the maximum"):
+        env_int("PORT", 25, maximum=65535, environ={"PORT": "70000"})
+
+
+def test_lists_are_comma_separated():
+    assert env_list("HOSTS", [], environ={"HOSTS": "a.org, b.org,,"}) == ["a.org", "b.org"]
+
+
+def test_a_choice_outside_the_list_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="must be one of"):
+        env_choice("MODE", "a", ("a", "b"), environ={"MODE": "c"})
+
+
+def test_a_url_with_the_wrong_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CELERY_BROKER_URL must start with"):
+        env_url("CELERY_BROKER_URL", schemes=("redis",), environ={"CELERY_BROKER_URL": "http://localhost"})
+
+
+def test_a_postgres_url_becomes_a_postgres_database():
+    config = database_from_url("postgres://mtw:secret@db.example:5433/mtw")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.example", 5433, "mtw", "mtw")
+
+
+def test_a_database_url_without_a_database_name_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="names no database"):
+        database_from_url("postgres://mtw@db.example:5432")
+
+
+def _load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "MTW_"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import mtw_portal.settings"],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_load_with_debug_and_nothing_else():
+    result = _load_settings(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off"),
+        ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY is too short"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://db/mtw"}, "DATABASE_URL must start with one of"),
+        ({"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must start with"),
+        ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "abc"}, "EMAIL_PORT='abc' is not a whole number"),
+        ({"DJANGO_DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "cannot both be on"),
+        ({"DJANGO_DEBUG": "1", "MTW_REQUIRE_MFA": "sometimes"}, "MTW_REQUIRE_MFA='sometimes' is not a boolean"),
+        ({"DJANGO_DEBUG": "1", "ACCOUNT_EMAIL_VERIFICATION": "never"}, "ACCOUNT_EMAIL_VERIFICATION='never' must be one of"),
+        ({"DJANGO_DEBUG": "1", "DJANGO_CSRF_TRUSTED_ORIGINS": "example.org"}, "must start with http:// or https://"),
+        ({"DJANGO_DEBUG": "1", "MTW_BASE_URL": "portal.example.org"}, "MTW_BASE_URL must start with"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_settings_refuse_bad_values_with_a_clear_message(env, message):
+    result = _load_settings(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_without_a_broker_tasks_run_inline_and_with_one_they_go_to_redis():
+    inline = subprocess.run(
+        [sys.executable, "-c", "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)"],
+        env={**os.environ, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""}, cwd=ROOT, capture_output=True, text=True,
+    )
+    queued = subprocess.run(
+        [sys.executable, "-c", "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"],
+        env={**os.environ, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert inline.stdout.strip() == "True"
+    assert queued.stdout.strip() == "False redis://127.0.0.1:6379/3"
+
+
+def test_email_verification_is_mandatory_outside_the_demo():
+    result = subprocess.run(
+        [sys.executable, "-c", "import mtw_portal.settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION, s.MTW_REQUIRE_MFA)"],
+        env={k: v for k, v in os.environ.items() if k not in ("ACCOUNT_EMAIL_VERIFICATION", "MTW_REQUIRE_MFA")}
+        | {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 40},
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.stdout.strip() == "mandatory True"

@@ -1,0 +1,48 @@
+"""Every URL pattern of the portal, with sample arguments, for access tests that must cover them all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+_SAMPLE = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    url: str
+    callback: object
+
+    @property
+    def allowed_roles(self):
+        return getattr(self.callback, "allowed_roles", None)
+
+
+def _walk(patterns, prefix: str, namespace: str, module: str):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            mod = getattr(entry.urlconf_module, "__name__", module) if not isinstance(entry.urlconf_module, list) else module
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns, mod)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield prefix + str(entry.pattern), name, entry.callback, isinstance(entry.pattern, RoutePattern), module
+
+
+def _sample_url(route: str) -> str:
+    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLE.get(m.group(1) or "str", "sample"), route)
+    return "/" + url.lstrip("^").rstrip("$")
+
+
+def portal_routes() -> list[Route]:
+    """Our own routes: not Django's admin, not allauth's (which guard themselves)."""
+    routes = []
+    for route, name, callback, is_route_pattern, module in _walk(get_resolver().url_patterns, "", "", ""):
+        if route.startswith("admin/") or module.startswith("allauth") or not is_route_pattern:
+            continue
+        routes.append(Route(name=name, url=_sample_url(route), callback=callback))
+    return routes

@@ -9,7 +9,16 @@ class EmployerAccountRequestForm(forms.ModelForm):
 
     class Meta:
         model = EmployerAccountRequest
-        fields = ["organization_name", "website", "industry", "first_name", "last_name", "email", "phone", "message"]
+        fields = [
+            "organization_name",
+            "website",
+            "industry",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "message",
+        ]
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -28,6 +37,9 @@ class DecisionForm(forms.Form):
         required=False,
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when declining."),
     )

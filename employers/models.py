@@ -27,7 +27,9 @@ class EmployerMember(models.Model):
         OWNER = "owner", _("Owner")
         RECRUITER = "recruiter", _("Recruiter")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member"
+    )
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="members")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RECRUITER)
 
@@ -55,7 +57,9 @@ class EmployerAccountRequest(models.Model):
     email = models.EmailField(_("work email"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     message = models.TextField(_("what you hope to do with Miami Tech Works"), blank=True, max_length=2000)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

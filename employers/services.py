@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from employers.models import Employer, EmployerAccountRequest, EmployerMember
 
 
-def employer_member_set(*, user, employer: Employer, role: str = EmployerMember.Role.RECRUITER) -> EmployerMember:
-    member, _ = EmployerMember.objects.update_or_create(user=user, defaults={"employer": employer, "role": role})
+def employer_member_set(
+    *, user, employer: Employer, role: str = EmployerMember.Role.RECRUITER
+) -> EmployerMember:
+    member, _ = EmployerMember.objects.update_or_create(
+        user=user, defaults={"employer": employer, "role": role}
+    )
     return member
 
 
@@ -20,7 +24,9 @@ def employer_member_remove(*, user) -> None:
 
 
 @transaction.atomic
-def employer_create(*, name: str, industry: str = "", website: str = "", is_partner: bool = False) -> Employer:
+def employer_create(
+    *, name: str, industry: str = "", website: str = "", is_partner: bool = False
+) -> Employer:
     name = " ".join(name.split())
     if Employer.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("An employer with this name already exists.")})
@@ -38,7 +44,9 @@ def employer_account_request_create(**fields) -> EmployerAccountRequest:
     if EmployerAccountRequest.objects.filter(
         email__iexact=request.email, state=EmployerAccountRequest.State.PENDING
     ).exists():
-        raise ValidationError({"email": _("A request from this email address is already waiting for review.")})
+        raise ValidationError(
+            {"email": _("A request from this email address is already waiting for review.")}
+        )
     request.save()
     return request
 
@@ -66,8 +74,9 @@ def employer_account_request_approve(
     existing = User.objects.filter(email__iexact=request.email).first()
     if existing is not None:
         if existing.role not in (Role.PARTICIPANT, Role.EMPLOYER):
-            raise ValidationError(_("This email address belongs to a %(role)s account.")
-                                  % {"role": existing.get_role_display()})
+            raise ValidationError(
+                _("This email address belongs to a %(role)s account.") % {"role": existing.get_role_display()}
+            )
         user_role_grant(user=existing, role=Role.EMPLOYER, organization=employer, granted_by=decided_by)
         user = existing
     else:

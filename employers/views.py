@@ -39,7 +39,9 @@ def account_request(request):
 @access.role_required(Role.STAFF)
 def account_request_list(request):
     state = request.GET.get("state", EmployerAccountRequest.State.PENDING)
-    page = Paginator(selectors.employer_account_request_list(state=state), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.employer_account_request_list(state=state), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "employers/account_request_list.html",
@@ -56,11 +58,16 @@ def account_request_detail(request, pk: int):
         try:
             if data["decision"] == DecisionForm.APPROVE:
                 services.employer_account_request_approve(
-                    account_request=account_request, decided_by=request.user,
-                    employer=data["employer"], note=data["note"],
+                    account_request=account_request,
+                    decided_by=request.user,
+                    employer=data["employer"],
+                    note=data["note"],
                 )
-                messages.success(request, _("Approved: an invitation is on its way to %(email)s.")
-                                 % {"email": account_request.email})
+                messages.success(
+                    request,
+                    _("Approved: an invitation is on its way to %(email)s.")
+                    % {"email": account_request.email},
+                )
             else:
                 services.employer_account_request_decline(
                     account_request=account_request, decided_by=request.user, note=data["note"]
@@ -70,5 +77,6 @@ def account_request_detail(request, pk: int):
             apply_validation_error(form, exc)
         else:
             return redirect("employers:account_request_list")
-    return render(request, "employers/account_request_detail.html",
-                  {"account_request": account_request, "form": form})
+    return render(
+        request, "employers/account_request_detail.html", {"account_request": account_request, "form": form}
+    )

@@ -72,9 +72,7 @@ def env_choice(
     return value
 
 
-def env_url(
-    name: str, *, schemes: tuple[str, ...], environ: Mapping[str, str] | None = None
-) -> str | None:
+def env_url(name: str, *, schemes: tuple[str, ...], environ: Mapping[str, str] | None = None) -> str | None:
     """A URL with one of ``schemes`` and a host (or path, for sqlite), or None when unset."""
     environ = os.environ if environ is None else environ
     raw = environ.get(name, "").strip()
@@ -82,8 +80,9 @@ def env_url(
         return None
     parsed = urlparse(raw)
     if parsed.scheme not in schemes:
+        allowed = ", ".join(s + "://" for s in schemes)
         raise ImproperlyConfigured(
-            f"{name} must start with one of {', '.join(s + '://' for s in schemes)}; got {parsed.scheme or 'no scheme'!r}."
+            f"{name} must start with one of {allowed}; got {parsed.scheme or 'no scheme'!r}."
         )
     if parsed.scheme != "sqlite" and not parsed.hostname:
         raise ImproperlyConfigured(f"{name} has no host name.")
@@ -98,7 +97,9 @@ def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be used: {exc}") from None
     if config["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://) or SQLite (sqlite://).")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL (postgres://) or SQLite (sqlite://)."
+        )
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database.")
     return config

@@ -21,4 +21,3 @@ urlpatterns = [
     path("coalition/", include("coalition.urls")),
     path("admin/", admin.site.urls),
 ]
-

@@ -23,7 +23,9 @@ class Navigator(models.Model):
     """A case manager at a community organization."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="navigator")
-    organization = models.ForeignKey(CommunityOrganization, on_delete=models.PROTECT, related_name="navigators")
+    organization = models.ForeignKey(
+        CommunityOrganization, on_delete=models.PROTECT, related_name="navigators"
+    )
 
     class Meta:
         verbose_name = _("navigator")

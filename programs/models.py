@@ -23,7 +23,9 @@ class Provider(models.Model):
 class ProviderStaff(models.Model):
     """A user who works for a training provider. ``can_edit`` off means read-only."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_staff"
+    )
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="staff")
     can_edit = models.BooleanField(_("can edit"), default=True)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import factory
-from allauth.account.models import EmailAddress
 import time
 
+import factory
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from employers.models import Employer

@@ -13,7 +13,9 @@ from mtw_portal.env import database_from_url, env_bool, env_choice, env_int, env
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)]
+)
 def test_booleans_are_read_in_the_usual_spellings(raw, expected):
     assert env_bool("FLAG", environ={"FLAG": raw}) is expected
 
@@ -54,7 +56,12 @@ def test_a_url_with_the_wrong_scheme_is_refused():
 def test_a_postgres_url_becomes_a_postgres_database():
     config = database_from_url("postgres://mtw:secret@db.example:5433/mtw")
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == ("db.example", 5433, "mtw", "mtw")
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "db.example",
+        5433,
+        "mtw",
+        "mtw",
+    )
 
 
 def test_a_database_url_without_a_database_name_is_refused():
@@ -63,7 +70,11 @@ def test_a_database_url_without_a_database_name_is_refused():
 
 
 def _load_settings(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "MTW_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "MTW_"))
+    }
     return subprocess.run(
         [sys.executable, "-c", "import mtw_portal.settings"],
         env={**clean, **env},
@@ -86,12 +97,24 @@ def test_settings_load_with_debug_and_nothing_else():
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY is too short"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://db/mtw"}, "DATABASE_URL must start with one of"),
-        ({"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must start with"),
+        (
+            {"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "amqp://guest@localhost//"},
+            "CELERY_BROKER_URL must start with",
+        ),
         ({"DJANGO_DEBUG": "1", "EMAIL_PORT": "abc"}, "EMAIL_PORT='abc' is not a whole number"),
         ({"DJANGO_DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "cannot both be on"),
-        ({"DJANGO_DEBUG": "1", "MTW_REQUIRE_MFA": "sometimes"}, "MTW_REQUIRE_MFA='sometimes' is not a boolean"),
-        ({"DJANGO_DEBUG": "1", "ACCOUNT_EMAIL_VERIFICATION": "never"}, "ACCOUNT_EMAIL_VERIFICATION='never' must be one of"),
-        ({"DJANGO_DEBUG": "1", "DJANGO_CSRF_TRUSTED_ORIGINS": "example.org"}, "must start with http:// or https://"),
+        (
+            {"DJANGO_DEBUG": "1", "MTW_REQUIRE_MFA": "sometimes"},
+            "MTW_REQUIRE_MFA='sometimes' is not a boolean",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "ACCOUNT_EMAIL_VERIFICATION": "never"},
+            "ACCOUNT_EMAIL_VERIFICATION='never' must be one of",
+        ),
+        (
+            {"DJANGO_DEBUG": "1", "DJANGO_CSRF_TRUSTED_ORIGINS": "example.org"},
+            "must start with http:// or https://",
+        ),
         ({"DJANGO_DEBUG": "1", "MTW_BASE_URL": "portal.example.org"}, "MTW_BASE_URL must start with"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
@@ -106,12 +129,21 @@ def test_settings_refuse_bad_values_with_a_clear_message(env, message):
 def test_without_a_broker_tasks_run_inline_and_with_one_they_go_to_redis():
     inline = subprocess.run(
         [sys.executable, "-c", "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)"],
-        env={**os.environ, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""}, cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     queued = subprocess.run(
-        [sys.executable, "-c", "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"],
+        [
+            sys.executable,
+            "-c",
+            "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)",
+        ],
         env={**os.environ, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"},
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert inline.stdout.strip() == "True"
     assert queued.stdout.strip() == "False redis://127.0.0.1:6379/3"
@@ -119,9 +151,17 @@ def test_without_a_broker_tasks_run_inline_and_with_one_they_go_to_redis():
 
 def test_email_verification_is_mandatory_outside_the_demo():
     result = subprocess.run(
-        [sys.executable, "-c", "import mtw_portal.settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION, s.MTW_REQUIRE_MFA)"],
-        env={k: v for k, v in os.environ.items() if k not in ("ACCOUNT_EMAIL_VERIFICATION", "MTW_REQUIRE_MFA")}
+        [
+            sys.executable,
+            "-c",
+            "import mtw_portal.settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION, s.MTW_REQUIRE_MFA)",
+        ],
+        env={
+            k: v for k, v in os.environ.items() if k not in ("ACCOUNT_EMAIL_VERIFICATION", "MTW_REQUIRE_MFA")
+        }
         | {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 40},
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.stdout.strip() == "mandatory True"

@@ -50,13 +50,33 @@ def worker(tmp_path):
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mtw_portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "mtw_portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
-        _wait_for(lambda: "ready." in log_path.read_text(), what="the worker to start", process=process,
-                  log_path=log_path)
+        _wait_for(
+            lambda: "ready." in log_path.read_text(),
+            what="the worker to start",
+            process=process,
+            log_path=log_path,
+        )
         yield log_path
     finally:
         process.terminate()
@@ -80,15 +100,25 @@ def _wait_for(condition, *, what: str, process, log_path: Path, timeout: float =
 def test_a_real_worker_emails_an_invitation_and_records_it_in_postgres(worker, oic):
     staff = factories.staff_user()
     invitation = services.user_invite(
-        email="worker.test@example.test", first_name="Wanda", last_name="Worker",
-        role="navigator", organization=oic, invited_by=staff,
+        email="worker.test@example.test",
+        first_name="Wanda",
+        last_name="Worker",
+        role="navigator",
+        organization=oic,
+        invited_by=staff,
     )
     _wait_for(
         lambda: Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=False).exists(),
-        what="the worker to send the invitation", process=None, log_path=worker,
+        what="the worker to send the invitation",
+        process=None,
+        log_path=worker,
     )
-    _wait_for(lambda: "/invite/" in worker.read_text(), what="the email in the worker's output",
-              process=None, log_path=worker)
+    _wait_for(
+        lambda: "/invite/" in worker.read_text(),
+        what="the email in the worker's output",
+        process=None,
+        log_path=worker,
+    )
     log = worker.read_text()
     assert "worker.test@example.test" in log
     token = re.search(r"/invite/([^/\s]+)/", log).group(1)
@@ -101,6 +131,10 @@ def test_a_task_delivered_twice_sends_one_email(worker):
     user.save()
     invitation = services.invitation_create(user=user, created_by=None)  # autocommit: queued at once
     invitation_send_task.delay(invitation.pk)  # a duplicate delivery
-    _wait_for(lambda: worker.read_text().count("succeeded") >= 2, what="both deliveries to finish",
-              process=None, log_path=worker)
+    _wait_for(
+        lambda: worker.read_text().count("succeeded") >= 2,
+        what="both deliveries to finish",
+        process=None,
+        log_path=worker,
+    )
     assert worker.read_text().count("To: twice@example.test") == 1

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-_SAMPLE = {"int": "999999", "str": "sample", "slug": "sample", "path": "sample", "uuid": "00000000-0000-0000-0000-000000000000"}
+_SAMPLE = {
+    "int": "999999",
+    "str": "sample",
+    "slug": "sample",
+    "path": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 @dataclass(frozen=True)
@@ -26,11 +32,21 @@ def _walk(patterns, prefix: str, namespace: str, module: str):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
-            mod = getattr(entry.urlconf_module, "__name__", module) if not isinstance(entry.urlconf_module, list) else module
+            mod = (
+                getattr(entry.urlconf_module, "__name__", module)
+                if not isinstance(entry.urlconf_module, list)
+                else module
+            )
             yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns, mod)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
-            yield prefix + str(entry.pattern), name, entry.callback, isinstance(entry.pattern, RoutePattern), module
+            yield (
+                prefix + str(entry.pattern),
+                name,
+                entry.callback,
+                isinstance(entry.pattern, RoutePattern),
+                module,
+            )
 
 
 def _sample_url(route: str) -> str:

@@ -25,7 +25,10 @@ class RequireMFAMiddleware:
         ):
             messages.warning(
                 request,
-                _("Your role gives you access to participants' personal data: set up an authenticator app to continue."),
+                _(
+                    "Your role gives you access to participants' personal data: "
+                    "set up an authenticator app to continue."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

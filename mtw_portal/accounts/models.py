@@ -58,7 +58,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT, db_index=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT, db_index=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -26,7 +26,11 @@ def user_counts_by_role() -> list[tuple[str, str, int]]:
 
 
 def user_organization(user: User):
-    for attr, org_attr in (("navigator", "organization"), ("provider_staff", "provider"), ("employer_member", "employer")):
+    for attr, org_attr in (
+        ("navigator", "organization"),
+        ("provider_staff", "provider"),
+        ("employer_member", "employer"),
+    ):
         membership = getattr(user, attr, None)
         if membership is not None:
             return getattr(membership, org_attr)

@@ -150,7 +150,9 @@ def invitation_send(*, invitation_id: int) -> bool:
     if not claimed:
         return False
     invitation = Invitation.objects.select_related("user").get(pk=invitation_id)
-    url = settings.MTW_BASE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[invitation_token(invitation)])
+    url = settings.MTW_BASE_URL.rstrip("/") + reverse(
+        "accounts:invitation_accept", args=[invitation_token(invitation)]
+    )
     context = {"user": invitation.user, "url": url, "expires_at": invitation.expires_at}
     try:
         with translation.override(settings.LANGUAGE_CODE):

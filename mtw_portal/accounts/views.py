@@ -45,8 +45,11 @@ def person_detail(request, pk: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("%(person)s is now %(role)s.") % {
-                "person": person.display_name, "role": Role(form.cleaned_data["role"]).label})
+            messages.success(
+                request,
+                _("%(person)s is now %(role)s.")
+                % {"person": person.display_name, "role": Role(form.cleaned_data["role"]).label},
+            )
             return redirect("accounts:person_detail", pk=person.pk)
     return render(
         request,
@@ -103,7 +106,9 @@ def invitation_accept(request, token: str):
     form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["new_password1"]
+            )
         except ValidationError:
             return render(request, "accounts/invitation_invalid.html", status=410)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from employers.models import Employer
+from employers.models import Employer, EmployerMember
 from employers.services import employer_create, employer_member_set
-from employers.models import EmployerMember
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.services import user_role_grant
 from participants.models import CommunityOrganization
@@ -87,8 +86,11 @@ def _account(spec: DemoAccount, password: str) -> tuple[User, bool]:
 def _current_organization(user: User):
     from mtw_portal.accounts.selectors import user_organization
 
-    return user_organization(User.objects.select_related(
-        "navigator__organization", "provider_staff__provider", "employer_member__employer").get(pk=user.pk))
+    return user_organization(
+        User.objects.select_related(
+            "navigator__organization", "provider_staff__provider", "employer_member__employer"
+        ).get(pk=user.pk)
+    )
 
 
 @transaction.atomic

@@ -21,8 +21,9 @@ def enqueue(task, *args, **kwargs) -> bool:
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except (OperationalError, ConnectionError, TimeoutError):
-        logger.exception("Could not queue %s%r: the broker is unreachable; the periodic sweep will retry.",
-                         task.name, args)
+        logger.exception(
+            "Could not queue %s%r: the broker is unreachable; the periodic sweep will retry.", task.name, args
+        )
         return False
     return True
 

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -44,8 +43,9 @@ def healthz(request):
     database = health.database_state()
     broker = health.broker_state()
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database, "broker": broker},
-                        status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "broker": broker}, status=status
+    )
 
 
 @login_not_required
@@ -61,7 +61,7 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     # No context processors: the database or anything else may be what failed.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

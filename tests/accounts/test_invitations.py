@@ -15,8 +15,13 @@ def _invite(client, grant_staff, oic, mailoutbox, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:person_invite"),
-            {"email": "New.Navigator@Example.test", "first_name": "Nia", "last_name": "Lopez",
-             "role": "navigator", "community_organization": oic.pk},
+            {
+                "email": "New.Navigator@Example.test",
+                "first_name": "Nia",
+                "last_name": "Lopez",
+                "role": "navigator",
+                "community_organization": oic.pk,
+            },
         )
     assert response.status_code == 302
     client.logout()
@@ -32,7 +37,9 @@ def test_staff_invite_a_navigator_who_claims_the_account(
     user = User.objects.get(email="new.navigator@example.test")
     assert user.role == Role.NAVIGATOR and not user.has_usable_password()
     assert client.get(path).status_code == 200
-    response = client.post(path, {"new_password1": "a-fresh-passphrase-9", "new_password2": "a-fresh-passphrase-9"})
+    response = client.post(
+        path, {"new_password1": "a-fresh-passphrase-9", "new_password2": "a-fresh-passphrase-9"}
+    )
     assert response["Location"] == reverse("participants:caseload")
     user.refresh_from_db()
     assert user.check_password("a-fresh-passphrase-9")
@@ -49,10 +56,14 @@ def test_an_invitation_link_works_only_once(
     assert client.get(path).status_code == 410
 
 
-def test_an_expired_invitation_is_refused(client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks):
+def test_an_expired_invitation_is_refused(
+    client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks
+):
     path = _invite(client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks)
     Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = client.post(path, {"new_password1": "a-fresh-passphrase-9", "new_password2": "a-fresh-passphrase-9"})
+    response = client.post(
+        path, {"new_password1": "a-fresh-passphrase-9", "new_password2": "a-fresh-passphrase-9"}
+    )
     assert response.status_code == 410
     assert not User.objects.get(email="new.navigator@example.test").has_usable_password()
 
@@ -61,14 +72,18 @@ def test_a_tampered_invitation_link_is_not_found(client, db):
     assert client.get(reverse("accounts:invitation_accept", args=["forged.token"])).status_code == 404
 
 
-def test_a_new_invitation_replaces_the_old_link(client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_new_invitation_replaces_the_old_link(
+    client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks
+):
     old_path = _invite(client, grant_staff, oic, mailoutbox, django_capture_on_commit_callbacks)
     user = User.objects.get(email="new.navigator@example.test")
     services.invitation_create(user=user, created_by=grant_staff)
     assert client.get(old_path).status_code == 410
 
 
-def test_an_invitation_email_is_sent_once_even_when_the_task_runs_twice(participant_without_password, mailoutbox):
+def test_an_invitation_email_is_sent_once_even_when_the_task_runs_twice(
+    participant_without_password, mailoutbox
+):
     invitation = services.invitation_create(user=participant_without_password, created_by=None)
     assert services.invitation_send(invitation_id=invitation.pk) is True
     assert services.invitation_send(invitation_id=invitation.pk) is False
@@ -76,7 +91,9 @@ def test_an_invitation_email_is_sent_once_even_when_the_task_runs_twice(particip
 
 
 def test_the_sweep_sends_invitations_the_queue_missed(participant_without_password, mailoutbox):
-    services.invitation_create(user=participant_without_password, created_by=None)  # on_commit never runs here
+    services.invitation_create(
+        user=participant_without_password, created_by=None
+    )  # on_commit never runs here
     assert services.invitations_send_pending() == 1
     assert services.invitations_send_pending() == 0
     assert len(mailoutbox) == 1

@@ -14,7 +14,9 @@ def navigator_without_totp(oic):
     return user_role_grant(user=user, role=Role.NAVIGATOR, organization=oic, granted_by=None)
 
 
-def test_staff_roles_without_an_authenticator_are_sent_to_set_one_up(client, settings, navigator_without_totp):
+def test_staff_roles_without_an_authenticator_are_sent_to_set_one_up(
+    client, settings, navigator_without_totp
+):
     settings.MTW_REQUIRE_MFA = True
     client.force_login(navigator_without_totp)
     response = client.get(reverse("participants:caseload"))
@@ -22,10 +24,14 @@ def test_staff_roles_without_an_authenticator_are_sent_to_set_one_up(client, set
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_logging_in_without_an_authenticator_ends_on_its_set_up_page(client, settings, navigator_without_totp):
+def test_logging_in_without_an_authenticator_ends_on_its_set_up_page(
+    client, settings, navigator_without_totp
+):
     settings.MTW_REQUIRE_MFA = True
     response = client.post(
-        reverse("account_login"), {"login": navigator_without_totp.email, "password": factories.PASSWORD}, follow=True
+        reverse("account_login"),
+        {"login": navigator_without_totp.email, "password": factories.PASSWORD},
+        follow=True,
     )
     # allauth asks for the password once more before an authenticator is added.
     assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))

@@ -17,7 +17,9 @@ def test_granting_a_role_records_who_did_it(participant, grant_staff, oic):
 
 def test_a_navigator_needs_a_community_organization(participant, grant_staff, brainstation):
     with pytest.raises(ValidationError) as error:
-        user_role_grant(user=participant, role=Role.NAVIGATOR, organization=brainstation, granted_by=grant_staff)
+        user_role_grant(
+            user=participant, role=Role.NAVIGATOR, organization=brainstation, granted_by=grant_staff
+        )
     assert "organization" in error.value.message_dict
 
 

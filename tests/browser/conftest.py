@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, totp_code
-
 from tests.services import CHROMIUM, require_chromium
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls
@@ -24,8 +23,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 

@@ -8,7 +8,13 @@ from tests.browser.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 LANGUAGES = ["en", "es", "ht"]
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/employers/request-account/"]
+PUBLIC_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/employers/request-account/",
+]
 
 
 def _serious(page) -> list[str]:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from employers.models import Employer
 from mtw_portal.access import ROLE_HOME
 from mtw_portal.accounts.models import Role, User
-from programs.models import Provider
 from participants.models import CommunityOrganization
+from programs.models import Provider
 
 
 def test_healthz_reports_the_database_and_broker(client, db, settings):
@@ -20,9 +20,17 @@ def test_healthz_reports_the_database_and_broker(client, db, settings):
 
 
 def test_reference_data_is_there_after_migrate(db):
-    assert set(Provider.objects.values_list("code", flat=True)) >= {"brainstation", "4geeks", "mdc", "fiu", "fmu"}
+    assert set(Provider.objects.values_list("code", flat=True)) >= {
+        "brainstation",
+        "4geeks",
+        "mdc",
+        "fiu",
+        "fmu",
+    }
     assert set(CommunityOrganization.objects.values_list("name", flat=True)) >= {
-        "OIC of South Florida", "United Way Miami"}
+        "OIC of South Florida",
+        "United Way Miami",
+    }
 
 
 def _snapshot():

@@ -80,7 +80,11 @@ def test_language_switcher_changes_the_page_language(client, db, code, phrase):
 def test_participant_can_sign_up_and_is_asked_to_verify_their_email(client, db, mailoutbox):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new.person@example.test", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+        {
+            "email": "new.person@example.test",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
     )
     assert response.status_code == 302
     from mtw_portal.accounts.models import Role, User
@@ -95,7 +99,11 @@ def test_sign_up_in_the_demo_mode_lands_on_the_participant_home(client, db, sett
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
     response = client.post(
         reverse("account_signup"),
-        {"email": "demo.person@example.test", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+        {
+            "email": "demo.person@example.test",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("participants:home")
@@ -105,8 +113,12 @@ def test_sign_up_cannot_choose_a_role(client, db, settings):
     settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
     client.post(
         reverse("account_signup"),
-        {"email": "sneaky@example.test", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1",
-         "role": "staff"},
+        {
+            "email": "sneaky@example.test",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+            "role": "staff",
+        },
     )
     from mtw_portal.accounts.models import User
 

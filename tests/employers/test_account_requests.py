@@ -87,7 +87,9 @@ def test_declining_needs_a_note(grant_staff, pending_request):
 
 
 def test_a_decided_request_cannot_be_decided_again(client, grant_staff, pending_request):
-    employer_account_request_decline(account_request=pending_request, decided_by=grant_staff, note="Not local.")
+    employer_account_request_decline(
+        account_request=pending_request, decided_by=grant_staff, note="Not local."
+    )
     client.force_login(grant_staff)
     response = client.post(
         reverse("employers:account_request_detail", args=[pending_request.pk]), {"decision": "approve"}
@@ -99,4 +101,6 @@ def test_a_decided_request_cannot_be_decided_again(client, grant_staff, pending_
 def test_employers_cannot_see_account_requests(client, employer_member, pending_request):
     client.force_login(employer_member)
     assert client.get(reverse("employers:account_request_list")).status_code == 403
-    assert client.get(reverse("employers:account_request_detail", args=[pending_request.pk])).status_code == 403
+    assert (
+        client.get(reverse("employers:account_request_detail", args=[pending_request.pk])).status_code == 403
+    )

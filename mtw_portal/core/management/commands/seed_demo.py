@@ -6,7 +6,9 @@ from mtw_portal.core import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo data and demo accounts (password: $DEMO_PASSWORD, default mtw-demo-pass). Idempotent."
+    help = (
+        "Load the demo data and demo accounts (password: $DEMO_PASSWORD, default mtw-demo-pass). Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD") or "mtw-demo-pass")

@@ -105,3 +105,29 @@ def user_of_role(participant, navigator, provider_member, employer_member, grant
         "employer": employer_member,
         "staff": grant_staff,
     }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(request):
+    """Tasks run inline so a test sees their effect, even when a broker is configured.
+
+    Tests marked ``worker`` are left alone: they exercise a real worker through Redis.
+    """
+    from mtw_portal.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: allauth's log-in rate limits are counted there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

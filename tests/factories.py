@@ -42,12 +42,24 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     industry = "Software"
 
 
+# Reference data arrives by data migration; transactional tests (browser, worker) flush the
+# database afterwards, so the cast finds or re-creates the rows it needs.
+_ORGANIZATIONS = {"oic": "OIC of South Florida", "united-way": "United Way Miami"}
+_PROVIDERS = {
+    "brainstation": "BrainStation",
+    "4geeks": "4Geeks Academy",
+    "mdc": "Miami Dade College",
+    "fiu": "Florida International University",
+    "fmu": "Florida Memorial University",
+}
+
+
 def community_organization(code: str) -> CommunityOrganization:
-    return CommunityOrganization.objects.get(code=code)  # reference data from the migration
+    return CommunityOrganization.objects.get_or_create(code=code, defaults={"name": _ORGANIZATIONS[code]})[0]
 
 
 def provider(code: str) -> Provider:
-    return Provider.objects.get(code=code)  # reference data from the migration
+    return Provider.objects.get_or_create(code=code, defaults={"name": _PROVIDERS[code]})[0]
 
 
 def with_totp(user: User) -> User:

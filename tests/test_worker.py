@@ -20,8 +20,8 @@ from mtw_portal.accounts.tasks import invitation_send as invitation_send_task
 from tests import factories
 from tests.services import require_postgres_and_redis
 
-# Committed transactions (the worker must see the rows); reference data restored afterwards.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Committed transactions: the worker must see the rows.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent
 
 

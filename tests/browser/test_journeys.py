@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from mtw_portal.access import ROLE_HOME
 from tests.browser.conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_signs_up_on_a_phone_and_lands_on_their_home(page, portal):

@@ -108,3 +108,171 @@ def employer_member_for(user):
         return EmployerMember.objects.select_related("employer").get(user=user)
     except EmployerMember.DoesNotExist:
         raise PermissionDenied from None
+
+
+# ---------------------------------------------------------------------------------------
+# Participants' records. Who sees a participant at all:
+#   grant staff: everyone;
+#   navigators: the participants of their own community organization (their caseload,
+#     their colleagues' and the organization's queue of people waiting for a navigator);
+#   provider staff: people with an enrollment (any status) in one of their provider's programs;
+#   participants: themselves.
+# Within a visible record, the sensitive parts (demographics, barriers, support, case notes)
+# go to grant staff, the organization's navigators and (except case notes) the person.
+
+
+def participants_visible_to(user):
+    from participants.models import Participant
+
+    everyone = Participant.objects.all()
+    if has_role(user, Role.STAFF):
+        return everyone
+    if has_role(user, Role.NAVIGATOR):
+        return everyone.filter(organization_id=navigator_for(user).organization_id)
+    if has_role(user, Role.PROVIDER):
+        provider_id = provider_staff_for(user).provider_id
+        return everyone.filter(
+            pk__in=Participant.objects.filter(enrollments__cohort__program__provider_id=provider_id).values(
+                "pk"
+            )
+        )
+    if has_role(user, Role.PARTICIPANT):
+        return everyone.filter(user=user)
+    return everyone.none()
+
+
+def participant_for(user, pk: int, *, edit: bool = False):
+    """The participant ``pk`` if ``user`` may see them (404 otherwise); with ``edit``, may change their profile."""
+    from django.shortcuts import get_object_or_404
+
+    participant = get_object_or_404(participants_visible_to(user).select_related("user"), pk=pk)
+    if edit and not can_edit_participant(user, participant):
+        raise PermissionDenied
+    return participant
+
+
+def own_participant(user):
+    """The signed-in participant's own record (created at sign-up)."""
+    from participants.models import Participant
+
+    if not has_role(user, Role.PARTICIPANT):
+        raise PermissionDenied
+    from participants.services import participant_ensure
+
+    try:
+        return Participant.objects.select_related("user", "navigator__user", "organization").get(user=user)
+    except Participant.DoesNotExist:
+        return participant_ensure(user=user)
+
+
+def can_edit_participant(user, participant) -> bool:
+    if has_role(user, Role.STAFF):
+        return True
+    if has_role(user, Role.PARTICIPANT):
+        return participant.user_id == user.pk
+    if has_role(user, Role.NAVIGATOR):
+        return participant.organization_id == navigator_for(user).organization_id
+    return False
+
+
+def can_see_sensitive(user, participant) -> bool:
+    """Demographics, barriers and support: the person, their organization's navigators, grant staff."""
+    return can_edit_participant(user, participant)
+
+
+def can_see_case_notes(user, participant) -> bool:
+    if has_role(user, Role.STAFF):
+        return True
+    return (
+        has_role(user, Role.NAVIGATOR) and participant.organization_id == navigator_for(user).organization_id
+    )
+
+
+def can_manage_support(user, participant) -> bool:
+    """Log support, decide requests, approve items: navigators of the person's organization and grant staff."""
+    return can_see_case_notes(user, participant)
+
+
+# ---------------------------------------------------------------------------------------
+# Training: providers' programs, cohorts and enrollments.
+
+
+def programs_managed_by(user):
+    """Programs whose cohorts and rosters ``user`` may see: their provider's, or all for grant staff."""
+    from programs.models import Program
+
+    if has_role(user, Role.STAFF):
+        return Program.objects.all()
+    if has_role(user, Role.PROVIDER):
+        return Program.objects.filter(provider_id=provider_staff_for(user).provider_id)
+    return Program.objects.none()
+
+
+def can_manage_provider(user, provider) -> bool:
+    """May change ``provider``'s programs, cohorts and rosters (read-only staff may not)."""
+    if has_role(user, Role.STAFF):
+        return True
+    if has_role(user, Role.PROVIDER):
+        staff = provider_staff_for(user)
+        return staff.provider_id == provider.pk and staff.can_edit
+    return False
+
+
+def program_for(user, pk: int, *, edit: bool = False):
+    from django.shortcuts import get_object_or_404
+
+    program = get_object_or_404(programs_managed_by(user).select_related("provider"), pk=pk)
+    if edit and not can_manage_provider(user, program.provider):
+        raise PermissionDenied
+    return program
+
+
+def cohort_for(user, pk: int, *, edit: bool = False):
+    from django.shortcuts import get_object_or_404
+
+    from programs.models import Cohort
+
+    cohort = get_object_or_404(
+        Cohort.objects.filter(program__in=programs_managed_by(user)).select_related("program__provider"),
+        pk=pk,
+    )
+    if edit and not can_manage_provider(user, cohort.program.provider):
+        raise PermissionDenied
+    return cohort
+
+
+def enrollments_visible_to(user):
+    from programs.models import Enrollment
+
+    if has_role(user, Role.STAFF, Role.PROVIDER):
+        return Enrollment.objects.filter(cohort__program__in=programs_managed_by(user))
+    return Enrollment.objects.filter(participant__in=participants_visible_to(user))
+
+
+def enrollment_for(user, pk: int, *, action: str | None = None):
+    """The enrollment ``pk`` if visible to ``user`` (404 otherwise), checked for ``action`` (403).
+
+    Actions: the provider's staff (editors) and grant staff may do all; navigators of the
+    participant's organization may ``enroll`` (an application) and ``withdraw``.
+    """
+    from django.shortcuts import get_object_or_404
+
+    enrollment = get_object_or_404(
+        enrollments_visible_to(user).select_related("participant__user", "cohort__program__provider"), pk=pk
+    )
+    if action is not None and not can_act_on_enrollment(user, enrollment, action):
+        raise PermissionDenied
+    return enrollment
+
+
+NAVIGATOR_ENROLLMENT_ACTIONS = frozenset({"enroll", "withdraw"})
+
+
+def can_act_on_enrollment(user, enrollment, action: str) -> bool:
+    if can_manage_provider(user, enrollment.cohort.program.provider):
+        return True
+    return (
+        action in NAVIGATOR_ENROLLMENT_ACTIONS
+        and has_role(user, Role.NAVIGATOR)
+        and enrollment.participant.organization_id == navigator_for(user).organization_id
+    )

@@ -161,6 +161,18 @@ MTW_REQUIRE_MFA = env_bool("MTW_REQUIRE_MFA", default=not DEBUG)
 # How long an emailed invitation to claim an account stays valid.
 MTW_INVITATION_DAYS = env_int("MTW_INVITATION_DAYS", 14, minimum=1, maximum=90)
 
+# Wraparound support: no single item may exceed the cap; items above the threshold need a
+# second person's approval before they count.
+MTW_SUPPORT_ITEM_CAP = env_int("MTW_SUPPORT_ITEM_CAP", 2000, minimum=1)
+MTW_SUPPORT_APPROVAL_THRESHOLD = env_int("MTW_SUPPORT_APPROVAL_THRESHOLD", 250, minimum=0)
+if MTW_SUPPORT_APPROVAL_THRESHOLD > MTW_SUPPORT_ITEM_CAP:
+    raise ImproperlyConfigured("MTW_SUPPORT_APPROVAL_THRESHOLD cannot be above MTW_SUPPORT_ITEM_CAP.")
+# Uploads (receipts, rosters): size limits in megabytes.
+MTW_RECEIPT_MAX_MB = env_int("MTW_RECEIPT_MAX_MB", 5, minimum=1, maximum=50)
+MTW_IMPORT_MAX_MB = env_int("MTW_IMPORT_MAX_MB", 10, minimum=1, maximum=100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # Internationalisation: English, Spanish and Haitian Creole.
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,3 +35,247 @@ class Navigator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization}"
+
+
+class PreferNot:
+    VALUE = "prefer_not"
+    LABEL = _("Prefer not to say")
+
+
+class Participant(models.Model):
+    """A person in the program: their intake profile. Never a Social Security number.
+
+    Name and email live on the user account. A roster import can create a participant
+    before they have claimed their account (no usable password until they do).
+    """
+
+    class Language(models.TextChoices):
+        EN = "en", "English"
+        ES = "es", "Español"
+        HT = "ht", "Kreyòl ayisyen"
+
+    class EmploymentStatus(models.TextChoices):
+        UNEMPLOYED = "unemployed", _("Unemployed, looking for work")
+        NOT_LOOKING = "not_looking", _("Not working, not looking")
+        PART_TIME = "part_time", _("Employed part time")
+        FULL_TIME = "full_time", _("Employed full time")
+        SELF_EMPLOYED = "self_employed", _("Self-employed or gig work")
+        STUDENT = "student", _("Student")
+
+    class Education(models.TextChoices):
+        NO_DIPLOMA = "no_diploma", _("No high school diploma")
+        HIGH_SCHOOL = "high_school", _("High school diploma or GED")
+        SOME_COLLEGE = "some_college", _("Some college, no degree")
+        CERTIFICATE = "certificate", _("Vocational certificate")
+        ASSOCIATE = "associate", _("Associate degree")
+        BACHELOR = "bachelor", _("Bachelor's degree")
+        GRADUATE = "graduate", _("Graduate degree")
+
+    class Ethnicity(models.TextChoices):
+        HISPANIC = "hispanic", _("Hispanic or Latino")
+        NOT_HISPANIC = "not_hispanic", _("Not Hispanic or Latino")
+        PREFER_NOT = PreferNot.VALUE, PreferNot.LABEL
+
+    class Race(models.TextChoices):
+        BLACK = "black", _("Black or African American")
+        WHITE = "white", _("White")
+        ASIAN = "asian", _("Asian")
+        AMERICAN_INDIAN = "american_indian", _("American Indian or Alaska Native")
+        PACIFIC_ISLANDER = "pacific_islander", _("Native Hawaiian or Pacific Islander")
+        MULTIPLE = "multiple", _("Two or more races")
+        OTHER = "other", _("Another race")
+        PREFER_NOT = PreferNot.VALUE, PreferNot.LABEL
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF_DESCRIBED = "self_described", _("Another gender")
+        PREFER_NOT = PreferNot.VALUE, PreferNot.LABEL
+
+    class YesNo(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        PREFER_NOT = PreferNot.VALUE, PreferNot.LABEL
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participant"
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    employment_status = models.CharField(
+        _("employment status at intake"), max_length=20, choices=EmploymentStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("education at intake"), max_length=20, choices=Education.choices, blank=True
+    )
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=Ethnicity.choices, blank=True)
+    race = models.CharField(_("race"), max_length=20, choices=Race.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    veteran = models.CharField(_("veteran"), max_length=20, choices=YesNo.choices, blank=True)
+    disability = models.CharField(_("disability"), max_length=20, choices=YesNo.choices, blank=True)
+    barrier_transportation = models.BooleanField(_("transportation"), default=False)
+    barrier_childcare = models.BooleanField(_("childcare"), default=False)
+    barrier_technology = models.BooleanField(_("technology (computer, internet)"), default=False)
+    barrier_finances = models.BooleanField(_("finances"), default=False)
+    barrier_other = models.CharField(_("something else"), max_length=200, blank=True)
+    consent_to_share = models.BooleanField(_("consent to share data with coalition partners"), default=False)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    intake_completed_at = models.DateTimeField(null=True, blank=True)
+    organization = models.ForeignKey(
+        CommunityOrganization,
+        verbose_name=_("community organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    navigator = models.ForeignKey(
+        Navigator,
+        verbose_name=_("navigator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def barriers(self) -> list[str]:
+        names = [
+            str(self._meta.get_field(f).verbose_name)
+            for f in ("barrier_transportation", "barrier_childcare", "barrier_technology", "barrier_finances")
+            if getattr(self, f)
+        ]
+        if self.barrier_other:
+            names.append(self.barrier_other)
+        return names
+
+
+class CaseNote(models.Model):
+    """A navigator's note on a participant: seen by navigators of the organization and grant staff only."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="case_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+
+class SupportType(models.TextChoices):
+    BUS_FARE = "bus_fare", _("Bus fare")
+    GAS_CARD = "gas_card", _("Gas card")
+    DAYCARE = "daycare", _("Daycare")
+    TECHNOLOGY = "technology", _("Technology")
+    PRE_TRAINING = "pre_training", _("Pre-training")
+    OTHER = "other", _("Other")
+
+
+class BudgetLine(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _receipt_path(instance, filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    return f"receipts/{instance.participant_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class SupportItem(models.Model):
+    """One wraparound support given to a participant: a line of the support ledger.
+
+    An item above MTW_SUPPORT_APPROVAL_THRESHOLD waits for a second person's approval and
+    does not count in any total until it has it.
+    """
+
+    class State(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="support_items")
+    type = models.CharField(_("type"), max_length=20, choices=SupportType.choices)
+    amount = models.DecimalField(_("amount (USD)"), max_digits=9, decimal_places=2)
+    given_on = models.DateField(_("date given"))
+    budget_line = models.ForeignKey(BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    receipt = models.FileField(_("receipt"), upload_to=_receipt_path, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.APPROVED, db_index=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    request = models.OneToOneField(
+        "SupportRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="item"
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("support item")
+        verbose_name_plural = _("support items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="participants_supportitem_amount_positive"
+            ),
+        ]
+
+
+class SupportRequest(models.Model):
+    """A participant asking for support; a navigator approves (logging the item) or declines."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a navigator")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="support_requests")
+    type = models.CharField(_("what you need"), max_length=20, choices=SupportType.choices)
+    amount = models.DecimalField(
+        _("about how much (USD), if you know"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    details = models.TextField(_("tell us more"), max_length=2000)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note to the participant"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")

@@ -1,8 +1,28 @@
-"""Writes for participants and navigators."""
+"""Writes for participants: intake, navigators and caseloads, case notes, the support ledger."""
 
 from __future__ import annotations
 
-from participants.models import CommunityOrganization, Navigator
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mtw_portal import access
+from mtw_portal.accounts.models import Role
+from participants.models import (
+    BudgetLine,
+    CaseNote,
+    CommunityOrganization,
+    Navigator,
+    Participant,
+    SupportItem,
+    SupportRequest,
+)
+from participants.validators import validate_receipt
 
 
 def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
@@ -11,4 +31,337 @@ def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
 
 
 def navigator_remove(*, user) -> None:
+    Participant.objects.filter(navigator__user=user).update(navigator=None)
     Navigator.objects.filter(user=user).delete()
+
+
+# --- Participants ----------------------------------------------------------------------
+
+
+def participant_ensure(*, user) -> Participant:
+    """The participant record of ``user``, created if missing (sign-up, roster import)."""
+    participant, _ = Participant.objects.get_or_create(user=user)
+    return participant
+
+
+INTAKE_FIELDS = (
+    "phone",
+    "preferred_language",
+    "zip_code",
+    "date_of_birth",
+    "employment_status",
+    "education",
+    "ethnicity",
+    "race",
+    "gender",
+    "veteran",
+    "disability",
+    "barrier_transportation",
+    "barrier_childcare",
+    "barrier_technology",
+    "barrier_finances",
+    "barrier_other",
+    "consent_to_share",
+    "organization",
+)
+
+
+@transaction.atomic
+def participant_intake_save(
+    *, participant: Participant, first_name: str, last_name: str, **fields
+) -> Participant:
+    """Save the intake profile (first time or a correction). Names live on the user account."""
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown intake fields: {sorted(unknown)}")
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    user = participant.user
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    if not user.first_name or not user.last_name:
+        raise ValidationError({"first_name": _("Tell us your first and last name.")})
+    was_consenting = participant.consent_to_share
+    for name, value in fields.items():
+        setattr(participant, name, value)
+    if participant.date_of_birth and participant.date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
+    if participant.consent_to_share and not was_consenting:
+        participant.consent_at = timezone.now()
+    elif not participant.consent_to_share:
+        participant.consent_at = None
+    if participant.organization_id and participant.navigator_id:
+        if participant.navigator.organization_id != participant.organization_id:
+            participant.navigator = None  # moved to another organization: back to its queue
+    participant.intake_completed_at = participant.intake_completed_at or timezone.now()
+    participant.full_clean(exclude=["user"])
+    user.save(update_fields=["first_name", "last_name"])
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_assign(
+    *,
+    participant: Participant,
+    navigator: Navigator | None,
+    by,
+    organization: CommunityOrganization | None = None,
+) -> Participant:
+    """Put a participant in a navigator's caseload (or back in the queue with ``navigator=None``).
+
+    Navigators take people of their own organization only; grant staff may also move a
+    participant to another organization.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if organization is not None and organization.pk != participant.organization_id:
+        if not access.is_grant_staff(by):
+            raise ValidationError(_("Only grant staff can move a participant to another organization."))
+        participant.organization = organization
+    if navigator is not None:
+        if participant.organization_id is None:
+            participant.organization = navigator.organization
+        if navigator.organization_id != participant.organization_id:
+            raise ValidationError(_("This navigator works for another organization."))
+        if not access.is_grant_staff(by) and not (
+            access.has_role(by, Role.NAVIGATOR)
+            and access.navigator_for(by).organization_id == navigator.organization_id
+        ):
+            raise ValidationError(_("You cannot assign participants of another organization."))
+    participant.navigator = navigator
+    participant.save(update_fields=["navigator", "organization"])
+    return participant
+
+
+def participant_export(*, participant: Participant) -> dict:
+    """Everything the portal holds about a participant that they may see, for their own download."""
+    from programs.selectors import enrollment_list_for_participant
+
+    user = participant.user
+    profile = {name: getattr(participant, name) for name in INTAKE_FIELDS if name != "organization"}
+    profile["organization"] = str(participant.organization) if participant.organization else None
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "joined": user.date_joined.isoformat(),
+        },
+        "profile": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in profile.items()},
+        "navigator": participant.navigator.user.display_name if participant.navigator else None,
+        "enrollments": [
+            {
+                "provider": e.cohort.program.provider.name,
+                "program": e.cohort.program.name,
+                "start_date": e.cohort.start_date.isoformat(),
+                "status": e.status,
+                "end_date": e.end_date.isoformat() if e.end_date else None,
+                "withdrawal_reason": e.withdrawal_reason or None,
+            }
+            for e in enrollment_list_for_participant(participant=participant)
+        ],
+        "credentials": [
+            {"type": c.type, "name": c.name, "issuer": c.issuer, "awarded_on": c.awarded_on.isoformat()}
+            for c in participant.credentials.all()
+        ],
+        "support_received": [
+            {"type": i.type, "amount": str(i.amount), "given_on": i.given_on.isoformat(), "state": i.state}
+            for i in participant.support_items.all()
+        ],
+        "support_requests": [
+            {
+                "type": r.type,
+                "amount": str(r.amount) if r.amount is not None else None,
+                "details": r.details,
+                "state": r.state,
+                "created_at": r.created_at.isoformat(),
+                "decision_note": r.decision_note,
+            }
+            for r in participant.support_requests.all()
+        ],
+    }
+
+
+# --- Case notes ------------------------------------------------------------------------
+
+
+def case_note_add(*, participant: Participant, author, body: str) -> CaseNote:
+    if not access.can_see_case_notes(author, participant):
+        raise ValidationError(_("You cannot write notes on this participant."))
+    note = CaseNote(participant=participant, author=author, body=body.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+# --- Support ledger ---------------------------------------------------------------------
+
+
+def _check_amount(amount: Decimal, field: str = "amount") -> None:
+    if amount is None or amount <= 0:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    cap = Decimal(settings.MTW_SUPPORT_ITEM_CAP)
+    if amount > cap:
+        raise ValidationError({field: _("One item cannot be more than $%(cap)s.") % {"cap": f"{cap:,.2f}"}})
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({field: _("Use dollars and cents (at most two decimals).")})
+
+
+def _check_given_on(given_on: date) -> None:
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The date cannot be in the future.")})
+
+
+def needs_second_approval(amount: Decimal) -> bool:
+    return amount > Decimal(settings.MTW_SUPPORT_APPROVAL_THRESHOLD)
+
+
+@transaction.atomic
+def support_item_log(
+    *,
+    participant: Participant,
+    by,
+    type: str,
+    amount: Decimal,
+    given_on: date,
+    budget_line: BudgetLine,
+    description: str = "",
+    receipt=None,
+    request: SupportRequest | None = None,
+) -> SupportItem:
+    """Record support given. Above the approval threshold it waits for a second person."""
+    if not access.can_manage_support(by, participant):
+        raise ValidationError(_("You cannot log support for this participant."))
+    _check_amount(amount)
+    _check_given_on(given_on)
+    if receipt:
+        validate_receipt(receipt)
+    item = SupportItem(
+        participant=participant,
+        type=type,
+        amount=amount,
+        given_on=given_on,
+        budget_line=budget_line,
+        description=description.strip(),
+        receipt=receipt or "",
+        logged_by=by,
+        request=request,
+        state=SupportItem.State.AWAITING_APPROVAL
+        if needs_second_approval(amount)
+        else SupportItem.State.APPROVED,
+    )
+    item.full_clean(exclude=["receipt"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def support_item_decide(*, item: SupportItem, by, approve: bool) -> SupportItem:
+    """The second person's decision on an item above the threshold. Never the person who logged it."""
+    item = SupportItem.objects.select_for_update().select_related("participant").get(pk=item.pk)
+    if item.state != SupportItem.State.AWAITING_APPROVAL:
+        raise ValidationError(_("This item has already been decided."))
+    if item.logged_by_id == by.pk:
+        raise ValidationError(_("A second person must approve: you logged this item yourself."))
+    if not access.can_manage_support(by, item.participant):
+        raise ValidationError(_("You cannot approve support for this participant."))
+    item.state = SupportItem.State.APPROVED if approve else SupportItem.State.REJECTED
+    item.decided_by = by
+    item.decided_at = timezone.now()
+    item.save(update_fields=["state", "decided_by", "decided_at"])
+    return item
+
+
+def support_request_create(
+    *, participant: Participant, type: str, details: str, amount: Decimal | None = None
+):
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    if SupportRequest.objects.filter(participant=participant, state=SupportRequest.State.OPEN).count() >= 5:
+        raise ValidationError(_("You already have five open requests: a navigator will answer them soon."))
+    support_request = SupportRequest(
+        participant=participant, type=type, details=details.strip(), amount=amount
+    )
+    support_request.full_clean()
+    support_request.save()
+    return support_request
+
+
+def _open_request(support_request: SupportRequest) -> SupportRequest:
+    support_request = (
+        SupportRequest.objects.select_for_update().select_related("participant").get(pk=support_request.pk)
+    )
+    if support_request.state != SupportRequest.State.OPEN:
+        raise ValidationError(_("This request has already been answered."))
+    return support_request
+
+
+@transaction.atomic
+def support_request_approve(
+    *,
+    support_request: SupportRequest,
+    by,
+    amount: Decimal,
+    given_on: date,
+    budget_line: BudgetLine,
+    note: str = "",
+    receipt=None,
+) -> SupportItem:
+    """Approve a request by logging the support given for it."""
+    support_request = _open_request(support_request)
+    item = support_item_log(
+        participant=support_request.participant,
+        by=by,
+        type=support_request.type,
+        amount=amount,
+        given_on=given_on,
+        budget_line=budget_line,
+        description=note,
+        receipt=receipt,
+        request=support_request,
+    )
+    support_request.state = SupportRequest.State.APPROVED
+    support_request.decided_by = by
+    support_request.decided_at = timezone.now()
+    support_request.decision_note = note.strip()
+    support_request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return item
+
+
+@transaction.atomic
+def support_request_decline(*, support_request: SupportRequest, by, note: str) -> SupportRequest:
+    support_request = _open_request(support_request)
+    if not access.can_manage_support(by, support_request.participant):
+        raise ValidationError(_("You cannot answer requests of this participant."))
+    if not note.strip():
+        raise ValidationError({"note": _("Tell the participant why.")})
+    support_request.state = SupportRequest.State.DECLINED
+    support_request.decided_by = by
+    support_request.decided_at = timezone.now()
+    support_request.decision_note = note.strip()
+    support_request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return support_request
+
+
+@transaction.atomic
+def participant_create_invited(*, email: str, first_name: str, last_name: str, zip_code: str = "", by=None):
+    """A participant someone else registered (a roster import): an account to claim by emailed invitation."""
+    from allauth.account.models import EmailAddress
+
+    from mtw_portal.accounts.models import User
+    from mtw_portal.accounts.services import invitation_create
+
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone already has an account with this email address.")})
+    user = User(
+        email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.PARTICIPANT
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    participant = Participant(user=user, zip_code=zip_code.strip())
+    participant.full_clean(exclude=["user"])
+    participant.save()
+    invitation_create(user=user, created_by=by)
+    return participant

@@ -1,15 +1,86 @@
-from django.shortcuts import render
+"""The participant's own pages: home, profile (intake), data download, support requests."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.core.forms import apply_validation_error
+from participants import selectors, services
+from participants.forms import IntakeForm, SupportRequestForm
+from programs.selectors import enrollment_list_for_participant
 
 
 @access.role_required(Role.PARTICIPANT)
 def home(request):
-    return render(request, "participants/home.html")
+    participant = access.own_participant(request.user)
+    enrollments = list(enrollment_list_for_participant(participant=participant))
+    items = selectors.support_item_list(participant=participant)
+    return render(
+        request,
+        "participants/home.html",
+        {
+            "participant": participant,
+            "enrollments": enrollments,
+            "support_items": items.filter(state="approved")[:10],
+            "support_totals": selectors.support_totals(items=items),
+            "support_requests": participant.support_requests.order_by("-created_at")[:10],
+            "next_steps": selectors.next_steps(participant=participant, enrollments=enrollments),
+        },
+    )
 
 
-@access.role_required(Role.NAVIGATOR)
-def caseload(request):
-    navigator = access.navigator_for(request.user)
-    return render(request, "participants/caseload.html", {"navigator": navigator})
+@access.role_required(Role.PARTICIPANT)
+def profile(request):
+    participant = access.own_participant(request.user)
+    form = IntakeForm(request.POST or None, instance=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.participant_intake_save(
+                participant=participant,
+                first_name=data.pop("first_name"),
+                last_name=data.pop("last_name"),
+                **data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("participants:home")
+    return render(request, "participants/profile.html", {"form": form, "participant": participant})
+
+
+@access.role_required(Role.PARTICIPANT)
+def profile_download(request):
+    participant = access.own_participant(request.user)
+    data = services.participant_export(participant=participant)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-mtw-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response
+
+
+@access.role_required(Role.PARTICIPANT)
+def support_request_new(request):
+    participant = access.own_participant(request.user)
+    form = SupportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_request_create(participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Your request was sent to your navigator."))
+            return redirect("participants:home")
+    return render(request, "participants/support_request_new.html", {"form": form})

@@ -1,10 +1,16 @@
-"""Reads of providers and programs."""
+"""Reads of providers, programs, cohorts and enrollments: each already limited to what the viewer may see."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
 
-from programs.models import Provider, ProviderStaff
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mtw_portal import access
+from programs.models import Cohort, Enrollment, Program, Provider, ProviderStaff
+
+SEATS_TAKEN = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
 
 
 def provider_list() -> QuerySet[Provider]:
@@ -13,3 +19,93 @@ def provider_list() -> QuerySet[Provider]:
 
 def provider_staff_list(*, provider: Provider) -> QuerySet[ProviderStaff]:
     return ProviderStaff.objects.filter(provider=provider).select_related("user").order_by("user__email")
+
+
+def cohorts_with_seats() -> QuerySet[Cohort]:
+    return Cohort.objects.annotate(taken=SEATS_TAKEN).order_by("start_date")
+
+
+def catalogue_programs(
+    *,
+    provider: Provider | None = None,
+    format: str = "",
+    schedule: str = "",
+    starts_after: date | None = None,
+) -> QuerySet[Program]:
+    """The public catalogue: listed programs with their upcoming or current cohorts."""
+    today = timezone.localdate()
+    open_cohorts = cohorts_with_seats().filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    if starts_after:
+        open_cohorts = open_cohorts.filter(start_date__gte=starts_after)
+    programs = Program.objects.filter(is_active=True, provider__is_active=True).select_related("provider")
+    if provider:
+        programs = programs.filter(provider=provider)
+    if format:
+        programs = programs.filter(format=format)
+    if schedule:
+        programs = programs.filter(schedule=schedule)
+    if starts_after:
+        programs = programs.filter(cohorts__start_date__gte=starts_after).distinct()
+    return programs.prefetch_related(
+        "skills", Prefetch("cohorts", queryset=open_cohorts, to_attr="open_cohorts")
+    ).order_by("provider__name", "name")
+
+
+def program_public(*, pk: int) -> Program:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(catalogue_programs(), pk=pk)
+
+
+def cohort_public(*, pk: int) -> Cohort:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        cohorts_with_seats().select_related("program__provider").filter(program__is_active=True), pk=pk
+    )
+
+
+def programs_for_manager(*, user) -> QuerySet[Program]:
+    cohorts = cohorts_with_seats()
+    return (
+        access.programs_managed_by(user)
+        .select_related("provider")
+        .prefetch_related(Prefetch("cohorts", queryset=cohorts, to_attr="cohort_list"))
+        .order_by("provider__name", "name")
+    )
+
+
+def cohort_roster(*, cohort: Cohort, status: str = "") -> QuerySet[Enrollment]:
+    roster = cohort.enrollments.select_related("participant__user", "credential").order_by(
+        "participant__user__last_name", "participant__user__first_name", "pk"
+    )
+    if status in Enrollment.Status.values:
+        roster = roster.filter(status=status)
+    return roster
+
+
+def cohort_status_counts(*, cohort: Cohort) -> dict[str, int]:
+    return dict(cohort.enrollments.values_list("status").annotate(n=Count("pk")))
+
+
+def enrollment_list_for_participant(*, participant) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(participant=participant)
+        .select_related("cohort__program__provider", "credential")
+        .order_by("-cohort__start_date", "-pk")
+    )
+
+
+def enrollment_events(*, enrollment: Enrollment):
+    return enrollment.events.select_related("actor").order_by("created_at", "pk")
+
+
+def cohorts_open_for_enrollment() -> QuerySet[Cohort]:
+    today = timezone.localdate()
+    return (
+        cohorts_with_seats()
+        .filter(program__is_active=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("program__provider")
+        .order_by("program__provider__name", "program__name", "start_date")
+    )

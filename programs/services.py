@@ -1,8 +1,29 @@
-"""Writes for training providers and their programs."""
+"""Writes for training: providers' staff, programs, cohorts, the enrollment lifecycle, credentials."""
 
 from __future__ import annotations
 
-from programs.models import Provider, ProviderStaff
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import (
+    Cohort,
+    Credential,
+    CredentialType,
+    Enrollment,
+    EnrollmentEvent,
+    Program,
+    Provider,
+    ProviderStaff,
+    Skill,
+    WithdrawalReason,
+)
+
+Status = Enrollment.Status
 
 
 def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> ProviderStaff:
@@ -14,3 +35,269 @@ def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> Pr
 
 def provider_staff_remove(*, user) -> None:
     ProviderStaff.objects.filter(user=user).delete()
+
+
+def provider_by_code_or_name(value: str) -> Provider | None:
+    value = value.strip()
+    return Provider.objects.filter(Q(code__iexact=value) | Q(name__iexact=value)).first()
+
+
+# --- Programs and cohorts ----------------------------------------------------------------
+
+
+def skills_from_names(names: list[str]) -> list[Skill]:
+    skills = []
+    for name in {" ".join(n.split()) for n in names if n.strip()}:
+        skill = Skill.objects.filter(name__iexact=name).first() or Skill.objects.create(name=name[:80])
+        skills.append(skill)
+    return skills
+
+
+@transaction.atomic
+def program_save(
+    *, program: Program | None = None, provider: Provider, skills: list[str] | None = None, **fields
+) -> Program:
+    """Create (``program=None``) or update a program of ``provider``."""
+    program = program or Program(provider=provider)
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.name = " ".join(program.name.split())
+    clash = Program.objects.filter(provider=provider, name__iexact=program.name).exclude(pk=program.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("This provider already has a program with this name.")})
+    program.full_clean()
+    program.save()
+    if skills is not None:
+        program.skills.set(skills_from_names(skills))
+    return program
+
+
+def seats_taken(cohort: Cohort) -> int:
+    return cohort.enrollments.filter(status__in=Enrollment.SEAT_STATUSES).count()
+
+
+@transaction.atomic
+def cohort_save(
+    *, cohort: Cohort | None = None, program: Program, start_date: date, end_date: date | None, seats: int
+) -> Cohort:
+    if cohort is not None:
+        cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    cohort = cohort or Cohort(program=program)
+    cohort.start_date, cohort.end_date, cohort.seats = start_date, end_date, seats
+    if Cohort.objects.filter(program=program, start_date=start_date).exclude(pk=cohort.pk).exists():
+        raise ValidationError({"start_date": _("This program already has a cohort starting on this date.")})
+    if cohort.pk and seats is not None and seats < seats_taken(cohort):
+        raise ValidationError(
+            {
+                "seats": _("%(taken)s people already hold seats in this cohort.")
+                % {"taken": seats_taken(cohort)}
+            }
+        )
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+# --- Enrollment lifecycle ----------------------------------------------------------------
+
+# Which status may follow which. Completed, withdrawn and not admitted are final in the
+# portal; a roster import may still correct them (the provider's roster is the record).
+TRANSITIONS = {
+    Status.APPLIED: {Status.ENROLLED, Status.NOT_ADMITTED},
+    Status.ENROLLED: {Status.ACTIVE, Status.COMPLETED, Status.WITHDRAWN},
+    Status.ACTIVE: {Status.COMPLETED, Status.WITHDRAWN},
+    Status.NOT_ADMITTED: set(),
+    Status.COMPLETED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+def _lock_cohort_with_room(cohort: Cohort, *, needed: int = 1, exclude: Enrollment | None = None) -> Cohort:
+    """Lock the cohort row, then check a seat is free: two enrollments at once cannot both take the last one."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    taken = cohort.enrollments.filter(status__in=Enrollment.SEAT_STATUSES)
+    if exclude is not None and exclude.pk:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.count() + needed > cohort.seats:
+        raise ValidationError(
+            _("This cohort is full: all %(seats)s seats are taken.") % {"seats": cohort.seats}
+        )
+    return cohort
+
+
+def _record(enrollment: Enrollment, from_status: str, by, *, source: str = "portal", note: str = "") -> None:
+    EnrollmentEvent.objects.create(
+        enrollment=enrollment,
+        from_status=from_status,
+        to_status=enrollment.status,
+        actor=by,
+        source=source,
+        note=note[:500],
+    )
+
+
+def _check_end_date(enrollment: Enrollment, end_date: date | None) -> None:
+    if end_date is None:
+        raise ValidationError({"end_date": _("Give the date.")})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": _("The date cannot be in the future.")})
+    if end_date < enrollment.cohort.start_date:
+        raise ValidationError({"end_date": _("The date cannot be before the cohort started.")})
+
+
+def _transition(enrollment: Enrollment, to_status: str) -> tuple[Enrollment, str]:
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .select_related("cohort__program__provider")
+        .get(pk=enrollment.pk)
+    )
+    if to_status not in TRANSITIONS[enrollment.status]:
+        raise ValidationError(
+            _("An enrollment that is %(current)s cannot become %(new)s.")
+            % {"current": enrollment.get_status_display().lower(), "new": Status(to_status).label.lower()}
+        )
+    return enrollment, enrollment.status
+
+
+@transaction.atomic
+def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
+    """A participant asks for a place in a cohort."""
+    if participant.intake_completed_at is None:
+        raise ValidationError(_("Complete your profile before you apply."))
+    if cohort.end_date and cohort.end_date < timezone.localdate():
+        raise ValidationError(_("This cohort has already ended."))
+    if not cohort.program.is_active:
+        raise ValidationError(_("This program is not taking applications."))
+    if Enrollment.objects.filter(participant=participant, cohort=cohort).exists():
+        raise ValidationError(_("You have already applied to this cohort."))
+    enrollment = Enrollment.objects.create(participant=participant, cohort=cohort, status=Status.APPLIED)
+    _record(enrollment, "", participant.user)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_create(*, participant, cohort: Cohort, by, note: str = "") -> Enrollment:
+    """Enroll someone directly (a navigator or the provider), without an application first."""
+    existing = Enrollment.objects.filter(participant=participant, cohort=cohort).first()
+    if existing is not None:
+        if existing.status == Status.APPLIED:
+            return enrollment_enroll(enrollment=existing, by=by)
+        raise ValidationError(_("This person already has an enrollment in this cohort."))
+    _lock_cohort_with_room(cohort)
+    enrollment = Enrollment.objects.create(
+        participant=participant,
+        cohort=cohort,
+        status=Status.ENROLLED,
+        enrolled_on=timezone.localdate(),
+        note=note,
+    )
+    _record(enrollment, "", by)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_enroll(*, enrollment: Enrollment, by) -> Enrollment:
+    enrollment, before = _transition(enrollment, Status.ENROLLED)
+    _lock_cohort_with_room(enrollment.cohort)
+    enrollment.status = Status.ENROLLED
+    enrollment.enrolled_on = timezone.localdate()
+    enrollment.save(update_fields=["status", "enrolled_on", "updated_at"])
+    _record(enrollment, before, by)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_not_admit(*, enrollment: Enrollment, by, note: str = "") -> Enrollment:
+    enrollment, before = _transition(enrollment, Status.NOT_ADMITTED)
+    enrollment.status = Status.NOT_ADMITTED
+    enrollment.note = note.strip() or enrollment.note
+    enrollment.save(update_fields=["status", "note", "updated_at"])
+    _record(enrollment, before, by, note=note)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_activate(*, enrollment: Enrollment, by) -> Enrollment:
+    enrollment, before = _transition(enrollment, Status.ACTIVE)
+    enrollment.status = Status.ACTIVE
+    enrollment.save(update_fields=["status", "updated_at"])
+    _record(enrollment, before, by)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_complete(
+    *,
+    enrollment: Enrollment,
+    by,
+    end_date: date,
+    credential_type: str = "",
+    credential_name: str = "",
+    credential_issuer: str = "",
+    credential_date: date | None = None,
+) -> Enrollment:
+    """Completion, with the credential earned if any (type and name together)."""
+    enrollment, before = _transition(enrollment, Status.COMPLETED)
+    _check_end_date(enrollment, end_date)
+    enrollment.status = Status.COMPLETED
+    enrollment.end_date = end_date
+    enrollment.save(update_fields=["status", "end_date", "updated_at"])
+    if credential_type or credential_name:
+        credential_record(
+            enrollment=enrollment,
+            type=credential_type,
+            name=credential_name,
+            issuer=credential_issuer or enrollment.cohort.program.provider.name,
+            awarded_on=credential_date or end_date,
+        )
+    _record(enrollment, before, by)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(
+    *, enrollment: Enrollment, by, reason: str, end_date: date, note: str = ""
+) -> Enrollment:
+    enrollment, before = _transition(enrollment, Status.WITHDRAWN)
+    if reason not in WithdrawalReason.values:
+        raise ValidationError({"reason": _("Choose the reason from the list.")})
+    if reason == WithdrawalReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Say what the other reason was.")})
+    _check_end_date(enrollment, end_date)
+    enrollment.status = Status.WITHDRAWN
+    enrollment.withdrawal_reason = reason
+    enrollment.end_date = end_date
+    enrollment.note = note.strip() or enrollment.note
+    enrollment.save(update_fields=["status", "withdrawal_reason", "end_date", "note", "updated_at"])
+    _record(enrollment, before, by, note=note)
+    return enrollment
+
+
+def credential_record(
+    *, enrollment: Enrollment, type: str, name: str, issuer: str, awarded_on: date
+) -> Credential:
+    """Record (or correct) the credential an enrollment earned."""
+    if type not in CredentialType.values:
+        raise ValidationError({"credential_type": _("Choose the credential type from the list.")})
+    if not name.strip():
+        raise ValidationError({"credential_name": _("Give the credential's name.")})
+    if awarded_on > timezone.localdate():
+        raise ValidationError({"credential_date": _("The date cannot be in the future.")})
+    credential, _ = Credential.objects.update_or_create(
+        enrollment=enrollment,
+        defaults={
+            "participant_id": enrollment.participant_id,
+            "type": type,
+            "name": name.strip(),
+            "issuer": issuer.strip(),
+            "awarded_on": awarded_on,
+        },
+    )
+    return credential
+
+
+def seats_left_annotation():
+    """An annotation of free seats per cohort, computed in SQL."""
+    from django.db.models import F
+
+    return F("seats") - Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))

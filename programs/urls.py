@@ -5,5 +5,6 @@ from programs import views
 app_name = "programs"
 
 urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
     path("provider/", views.provider_home, name="provider_home"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
 from mtw_portal import access
@@ -13,3 +14,8 @@ def provider_home(request):
         "programs/provider_home.html",
         {"membership": staff, "colleagues": selectors.provider_staff_list(provider=staff.provider)},
     )
+
+
+@login_not_required
+def catalogue(request):
+    return render(request, "programs/catalogue.html", {"programs": selectors.catalogue_programs()})

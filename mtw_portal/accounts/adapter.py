@@ -11,6 +11,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         from mtw_portal.accounts.models import Role
+        from participants.services import participant_ensure
 
         user.role = Role.PARTICIPANT
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            participant_ensure(user=user)
+        return user

@@ -70,6 +70,10 @@ def user_role_grant(*, user: User, role: str, organization=None, granted_by: Use
         provider_staff_set(user=user, provider=organization)
     elif role == Role.EMPLOYER:
         employer_member_set(user=user, employer=organization)
+    elif role == Role.PARTICIPANT:
+        from participants.services import participant_ensure
+
+        participant_ensure(user=user)
     user.role = role
     user.save(update_fields=["role"])
     RoleChange.objects.create(

@@ -14,6 +14,7 @@ PUBLIC = {
     "healthz",
     "employers:account_request",
     "accounts:invitation_accept",
+    "programs:catalogue",
 }
 
 ROUTES = portal_routes()

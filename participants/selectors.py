@@ -1,0 +1,122 @@
+"""Reads of participants, case notes and the support ledger, limited to what the viewer may see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from mtw_portal import access
+from participants.models import CaseNote, Participant, SupportItem, SupportRequest, SupportType
+
+ZERO = Decimal("0.00")
+
+
+def participant_list(*, viewer, scope: str = "", query: str = "") -> QuerySet[Participant]:
+    """Participants ``viewer`` may see. Scopes: ``mine`` (a navigator's caseload), ``queue``
+    (waiting for a navigator), anything else: all visible."""
+    participants = access.participants_visible_to(viewer).select_related(
+        "user", "navigator__user", "organization"
+    )
+    if scope == "mine":
+        participants = participants.filter(navigator__user=viewer)
+    elif scope == "queue":
+        participants = participants.filter(navigator__isnull=True)
+    if query:
+        participants = participants.filter(
+            Q(user__email__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(zip_code__startswith=query)
+        )
+    return participants.order_by("user__last_name", "user__first_name", "pk")
+
+
+def case_note_list(*, participant: Participant) -> QuerySet[CaseNote]:
+    return participant.case_notes.select_related("author").order_by("-created_at", "-pk")
+
+
+def support_item_list(*, participant: Participant) -> QuerySet[SupportItem]:
+    return participant.support_items.select_related("budget_line", "logged_by", "decided_by").order_by(
+        "-given_on", "-pk"
+    )
+
+
+def support_totals(*, items: QuerySet[SupportItem]) -> dict:
+    """Approved support only: overall and per type, summed in SQL."""
+    approved = items.filter(state=SupportItem.State.APPROVED)
+    by_type = {
+        row["type"]: row
+        for row in approved.values("type").annotate(total=Sum("amount"), count=Count("pk")).order_by("type")
+    }
+    overall = approved.aggregate(total=Coalesce(Sum("amount"), ZERO), count=Count("pk"))
+    return {
+        "total": overall["total"],
+        "count": overall["count"],
+        "by_type": [
+            (
+                value,
+                label,
+                by_type.get(value, {}).get("total") or ZERO,
+                by_type.get(value, {}).get("count") or 0,
+            )
+            for value, label in SupportType.choices
+        ],
+    }
+
+
+def support_ledger(*, viewer, state: str = "") -> QuerySet[SupportItem]:
+    """The support items of every participant ``viewer`` may manage support for."""
+    items = SupportItem.objects.filter(participant__in=access.participants_visible_to(viewer)).select_related(
+        "participant__user", "budget_line", "logged_by"
+    )
+    if state in SupportItem.State.values:
+        items = items.filter(state=state)
+    return items.order_by("-given_on", "-pk")
+
+
+def support_request_list(*, viewer, state: str = SupportRequest.State.OPEN) -> QuerySet[SupportRequest]:
+    requests = SupportRequest.objects.filter(
+        participant__in=access.participants_visible_to(viewer)
+    ).select_related("participant__user")
+    if state in SupportRequest.State.values:
+        requests = requests.filter(state=state)
+    return requests.order_by("created_at", "pk")
+
+
+def support_request_for(*, viewer, pk: int) -> SupportRequest:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(support_request_list(viewer=viewer, state=""), pk=pk)
+
+
+def support_item_for(*, viewer, pk: int) -> SupportItem:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(support_ledger(viewer=viewer), pk=pk)
+
+
+def next_steps(*, participant: Participant, enrollments) -> list[str]:
+    """What the participant should do next, in order, as short sentences."""
+    from django.utils.translation import gettext as _
+
+    from programs.models import Enrollment
+
+    statuses = {e.status for e in enrollments}
+    steps = []
+    if participant.intake_completed_at is None:
+        steps.append(_("Complete your profile so a navigator can help you."))
+    elif not statuses - {Enrollment.Status.NOT_ADMITTED, Enrollment.Status.WITHDRAWN}:
+        steps.append(_("Choose a training program and apply to a cohort."))
+    if Enrollment.Status.APPLIED in statuses:
+        steps.append(_("Wait for the training provider to answer your application."))
+    if statuses & {Enrollment.Status.ENROLLED, Enrollment.Status.ACTIVE}:
+        steps.append(_("Keep going to class. Ask your navigator if anything gets in the way."))
+    if participant.intake_completed_at and participant.navigator_id is None:
+        steps.append(_("A navigator will contact you soon."))
+    if Enrollment.Status.COMPLETED in statuses:
+        steps.append(
+            _("Congratulations on completing training! Talk to your navigator about internships and jobs.")
+        )
+    return steps

@@ -13,7 +13,7 @@ from employers.models import Employer, EmployerAccountRequest, EmployerMember
 def employer_member_set(
     *, user, employer: Employer, role: str = EmployerMember.Role.RECRUITER
 ) -> EmployerMember:
-    member, _ = EmployerMember.objects.update_or_create(
+    member, _created = EmployerMember.objects.update_or_create(
         user=user, defaults={"employer": employer, "role": role}
     )
     return member

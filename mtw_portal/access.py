@@ -142,7 +142,7 @@ def participants_visible_to(user):
 
 
 def participant_for(user, pk: int, *, edit: bool = False):
-    """The participant ``pk`` if ``user`` may see them (404 otherwise); with ``edit``, may change their profile."""
+    """Participant ``pk`` if visible to ``user`` (else 404); with ``edit``, if they may change it (403)."""
     from django.shortcuts import get_object_or_404
 
     participant = get_object_or_404(participants_visible_to(user).select_related("user"), pk=pk)
@@ -189,7 +189,7 @@ def can_see_case_notes(user, participant) -> bool:
 
 
 def can_manage_support(user, participant) -> bool:
-    """Log support, decide requests, approve items: navigators of the person's organization and grant staff."""
+    """Log support, decide requests, approve items: the person's organization's navigators, grant staff."""
     return can_see_case_notes(user, participant)
 
 

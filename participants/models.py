@@ -177,6 +177,9 @@ class CaseNote(models.Model):
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
 
+    def __str__(self) -> str:
+        return f"Note on {self.participant_id} by {self.author_id}"
+
 
 class SupportType(models.TextChoices):
     BUS_FARE = "bus_fare", _("Bus fare")
@@ -248,6 +251,9 @@ class SupportItem(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ${self.amount} ({self.given_on})"
+
 
 class SupportRequest(models.Model):
     """A participant asking for support; a navigator approves (logging the item) or declines."""
@@ -279,3 +285,6 @@ class SupportRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} request ({self.get_state_display()})"

@@ -26,7 +26,9 @@ from participants.validators import validate_receipt
 
 
 def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
-    navigator, _ = Navigator.objects.update_or_create(user=user, defaults={"organization": organization})
+    navigator, _created = Navigator.objects.update_or_create(
+        user=user, defaults={"organization": organization}
+    )
     return navigator
 
 
@@ -40,7 +42,7 @@ def navigator_remove(*, user) -> None:
 
 def participant_ensure(*, user) -> Participant:
     """The participant record of ``user``, created if missing (sign-up, roster import)."""
-    participant, _ = Participant.objects.get_or_create(user=user)
+    participant, _created = Participant.objects.get_or_create(user=user)
     return participant
 
 
@@ -88,9 +90,9 @@ def participant_intake_save(
         participant.consent_at = timezone.now()
     elif not participant.consent_to_share:
         participant.consent_at = None
-    if participant.organization_id and participant.navigator_id:
-        if participant.navigator.organization_id != participant.organization_id:
-            participant.navigator = None  # moved to another organization: back to its queue
+    moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id
+    if moved:
+        participant.navigator = None  # another organization now: back to its queue
     participant.intake_completed_at = participant.intake_completed_at or timezone.now()
     participant.full_clean(exclude=["user"])
     user.save(update_fields=["first_name", "last_name"])

@@ -240,6 +240,9 @@ class EnrollmentEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
 
 class Credential(models.Model):
     """A credential a participant earned, usually by completing an enrollment."""

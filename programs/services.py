@@ -27,7 +27,7 @@ Status = Enrollment.Status
 
 
 def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> ProviderStaff:
-    staff, _ = ProviderStaff.objects.update_or_create(
+    staff, _created = ProviderStaff.objects.update_or_create(
         user=user, defaults={"provider": provider, "can_edit": can_edit}
     )
     return staff
@@ -113,7 +113,7 @@ TRANSITIONS = {
 
 
 def _lock_cohort_with_room(cohort: Cohort, *, needed: int = 1, exclude: Enrollment | None = None) -> Cohort:
-    """Lock the cohort row, then check a seat is free: two enrollments at once cannot both take the last one."""
+    """Lock the cohort row, then check for a free seat: two enrollments cannot both take the last one."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     taken = cohort.enrollments.filter(status__in=Enrollment.SEAT_STATUSES)
     if exclude is not None and exclude.pk:
@@ -283,7 +283,7 @@ def credential_record(
         raise ValidationError({"credential_name": _("Give the credential's name.")})
     if awarded_on > timezone.localdate():
         raise ValidationError({"credential_date": _("The date cannot be in the future.")})
-    credential, _ = Credential.objects.update_or_create(
+    credential, _created = Credential.objects.update_or_create(
         enrollment=enrollment,
         defaults={
             "participant_id": enrollment.participant_id,

@@ -5,5 +5,5 @@ from django.utils import timezone
 
 @shared_task
 def sessions_clear_expired() -> int:
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted

@@ -5,6 +5,16 @@ from programs import views
 app_name = "programs"
 
 urlpatterns = [
+    # Public catalogue; participants apply from a program's page.
     path("", views.catalogue, name="catalogue"),
+    path("<int:pk>/", views.program_detail, name="program_detail"),
+    path("cohorts/<int:pk>/apply/", views.cohort_apply, name="cohort_apply"),
+    # Providers and grant staff.
     path("provider/", views.provider_home, name="provider_home"),
+    path("provider/programs/new/", views.program_edit, name="program_new"),
+    path("provider/programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
+    path("provider/programs/<int:program_pk>/cohorts/new/", views.cohort_edit, name="cohort_new"),
+    path("provider/programs/<int:program_pk>/cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
+    path("provider/cohorts/<int:pk>/", views.cohort_roster, name="cohort_roster"),
+    path("enrollments/<int:pk>/<slug:action>/", views.enrollment_action, name="enrollment_action"),
 ]

@@ -1,21 +1,251 @@
+"""Training pages: the public catalogue and applications; providers' programs, cohorts and rosters."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from programs import selectors
+from mtw_portal.core.forms import apply_validation_error
+from programs import selectors, services
+from programs.forms import (
+    CatalogueFilterForm,
+    CohortForm,
+    CompleteForm,
+    NotAdmitForm,
+    ProgramForm,
+    WithdrawForm,
+)
+from programs.models import Enrollment, Provider
+
+MANAGERS = (Role.PROVIDER, Role.STAFF)
 
 
-@access.role_required(Role.PROVIDER)
-def provider_home(request):
-    staff = access.provider_staff_for(request.user)
-    return render(
-        request,
-        "programs/provider_home.html",
-        {"membership": staff, "colleagues": selectors.provider_staff_list(provider=staff.provider)},
-    )
+# --- Public catalogue -------------------------------------------------------------------
 
 
 @login_not_required
 def catalogue(request):
-    return render(request, "programs/catalogue.html", {"programs": selectors.catalogue_programs()})
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    programs = selectors.catalogue_programs(
+        provider=filters.get("provider"),
+        format=filters.get("format", ""),
+        schedule=filters.get("schedule", ""),
+        starts_after=filters.get("starts_after"),
+    )
+    page = Paginator(programs, 12).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "programs/catalogue.html", {"form": form, "page": page, "query_string": query.urlencode()}
+    )
+
+
+@login_not_required
+def program_detail(request, pk: int):
+    program = selectors.program_public(pk=pk)
+    participant = (
+        access.own_participant(request.user) if access.has_role(request.user, Role.PARTICIPANT) else None
+    )
+    applied = set()
+    if participant is not None:
+        applied = set(participant.enrollments.values_list("cohort_id", flat=True))
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"program": program, "participant": participant, "applied": applied},
+    )
+
+
+@access.role_required(Role.PARTICIPANT)
+@require_POST
+def cohort_apply(request, pk: int):
+    cohort = selectors.cohort_public(pk=pk)
+    participant = access.own_participant(request.user)
+    try:
+        services.enrollment_apply(participant=participant, cohort=cohort)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        if participant.intake_completed_at is None:
+            return redirect("participants:profile")
+        return redirect("programs:program_detail", pk=cohort.program_id)
+    messages.success(
+        request, _("Your application was sent to %(provider)s.") % {"provider": cohort.program.provider.name}
+    )
+    return redirect("participants:home")
+
+
+# --- Providers (and grant staff) ---------------------------------------------------------
+
+
+@access.role_required(*MANAGERS)
+def provider_home(request):
+    membership = (
+        access.provider_staff_for(request.user) if access.has_role(request.user, Role.PROVIDER) else None
+    )
+    programs = selectors.programs_for_manager(user=request.user)
+    page = Paginator(programs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programs/provider_home.html",
+        {
+            "membership": membership,
+            "page": page,
+            "can_edit": membership.can_edit if membership else True,
+            "colleagues": selectors.provider_staff_list(provider=membership.provider) if membership else [],
+        },
+    )
+
+
+def _provider_for_new_program(request) -> Provider:
+    if access.has_role(request.user, Role.PROVIDER):
+        provider = access.provider_staff_for(request.user, edit=True).provider
+    else:
+        provider = get_object_or_404(
+            Provider, pk=request.GET.get("provider") or request.POST.get("provider") or 0
+        )
+    if not access.can_manage_provider(request.user, provider):
+        raise PermissionDenied
+    return provider
+
+
+@access.role_required(*MANAGERS)
+def program_edit(request, pk: int | None = None):
+    program = access.program_for(request.user, pk, edit=True) if pk else None
+    provider = program.provider if program else _provider_for_new_program(request)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        skills = data.pop("skills")
+        try:
+            program = services.program_save(program=program, provider=provider, skills=skills, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect("programs:provider_home")
+    return render(
+        request, "programs/program_edit.html", {"form": form, "program": program, "provider": provider}
+    )
+
+
+@access.role_required(*MANAGERS)
+def cohort_edit(request, program_pk: int, pk: int | None = None):
+    program = access.program_for(request.user, program_pk, edit=True)
+    cohort = access.cohort_for(request.user, pk, edit=True) if pk else None
+    if cohort is not None and cohort.program_id != program.pk:
+        raise PermissionDenied
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_save(cohort=cohort, program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Cohort saved."))
+            return redirect("programs:cohort_roster", pk=cohort.pk)
+    return render(request, "programs/cohort_edit.html", {"form": form, "program": program, "cohort": cohort})
+
+
+@access.role_required(*MANAGERS)
+def cohort_roster(request, pk: int):
+    cohort = access.cohort_for(request.user, pk)
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.cohort_roster(cohort=cohort, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    counts = selectors.cohort_status_counts(cohort=cohort)
+    taken = sum(counts.get(s, 0) for s in Enrollment.SEAT_STATUSES)
+    return render(
+        request,
+        "programs/cohort_roster.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "status": status,
+            "statuses": [(value, label, counts.get(value, 0)) for value, label in Enrollment.Status.choices],
+            "taken": taken,
+            "can_edit": access.can_manage_provider(request.user, cohort.program.provider),
+            "query_string": f"status={status}" if status else "",
+        },
+    )
+
+
+# Simple actions (POST, no form) and those that need a form.
+SIMPLE_ACTIONS = {"enroll": services.enrollment_enroll, "activate": services.enrollment_activate}
+FORM_ACTIONS = {
+    "complete": (CompleteForm, services.enrollment_complete),
+    "withdraw": (WithdrawForm, services.enrollment_withdraw),
+    "not_admit": (NotAdmitForm, services.enrollment_not_admit),
+}
+
+
+@access.role_required(Role.PROVIDER, Role.STAFF, Role.NAVIGATOR)
+def enrollment_action(request, pk: int, action: str):
+    if action not in SIMPLE_ACTIONS and action not in FORM_ACTIONS:
+        raise Http404
+    enrollment = access.enrollment_for(request.user, pk, action=action)
+    back = _back_url(request, enrollment)
+    if action in SIMPLE_ACTIONS:
+        if request.method != "POST":
+            return redirect(back)
+        try:
+            SIMPLE_ACTIONS[action](enrollment=enrollment, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": enrollment.participant, "status": Enrollment.Status(_status_after(action)).label},
+            )
+        return redirect(back)
+    form_class, service = FORM_ACTIONS[action]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {"name": enrollment.participant, "status": Enrollment.Status(_status_after(action)).label},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "programs/enrollment_action.html",
+        {
+            "form": form,
+            "enrollment": enrollment,
+            "action": action,
+            "back": back,
+            "events": selectors.enrollment_events(enrollment=enrollment),
+        },
+    )
+
+
+def _status_after(action: str) -> str:
+    return {
+        "enroll": "enrolled",
+        "activate": "active",
+        "complete": "completed",
+        "withdraw": "withdrawn",
+        "not_admit": "not_admitted",
+    }[action]
+
+
+def _back_url(request, enrollment) -> str:
+    from django.urls import reverse
+
+    if access.has_role(request.user, Role.NAVIGATOR):
+        return reverse("participants:detail", args=[enrollment.participant_id])
+    return reverse("programs:cohort_roster", args=[enrollment.cohort_id])

@@ -104,3 +104,57 @@ def employer_user(*, employer: Employer, **kwargs) -> User:
 
 def staff_user(**kwargs) -> User:
     return _granted(Role.STAFF, None, **kwargs)
+
+
+def program(*, provider: Provider, name: str = "Software Engineering Bootcamp", **fields):
+    from programs.models import Program
+
+    defaults = {
+        "format": "hybrid",
+        "schedule": "full_time",
+        "length_weeks": 12,
+        "credential_type": "bootcamp_certificate",
+        "credential_name": "Software Engineering Certificate",
+    }
+    return Program.objects.create(provider=provider, name=name, **{**defaults, **fields})
+
+
+def cohort(*, program, start_date=None, end_date=None, seats: int = 20):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.models import Cohort
+
+    start_date = start_date or timezone.localdate() - timedelta(days=30)
+    end_date = end_date or start_date + timedelta(days=120)
+    return Cohort.objects.create(program=program, start_date=start_date, end_date=end_date, seats=seats)
+
+
+def participant_record(user: User | None = None, *, intake: bool = True, organization=None):
+    """The participant record of ``user`` (a new participant when None), with intake done."""
+    from django.utils import timezone
+
+    from participants.services import participant_ensure
+
+    user = user or participant_user()
+    record = participant_ensure(user=user)
+    if intake:
+        record.intake_completed_at = timezone.now()
+        record.zip_code = record.zip_code or "33127"
+    if organization is not None:
+        record.organization = organization
+    record.save()
+    return record
+
+
+def enrollment(*, participant, cohort, status: str = "enrolled", **fields):
+    from django.utils import timezone
+
+    from programs.models import Enrollment
+
+    if status in ("completed", "withdrawn"):
+        fields.setdefault("end_date", timezone.localdate())
+    if status == "withdrawn":
+        fields.setdefault("withdrawal_reason", "other")
+    return Enrollment.objects.create(participant=participant, cohort=cohort, status=status, **fields)

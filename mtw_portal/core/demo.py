@@ -80,6 +80,7 @@ def _account(spec: DemoAccount, password: str) -> tuple[User, bool]:
         user_role_grant(user=user, role=spec.role, organization=organization, granted_by=None)
     if spec.role == Role.EMPLOYER:
         employer_member_set(user=user, employer=organization, role=EmployerMember.Role.OWNER)
+    user.refresh_from_db()
     return user, created
 
 
@@ -95,6 +96,14 @@ def _current_organization(user: User):
 
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
+    from mtw_portal.core import demo_training
+
     _employers()
-    created = sum(_account(spec, password)[1] for spec in DEMO_ACCOUNTS)
-    return {"accounts_created": created, "accounts": len(DEMO_ACCOUNTS)}
+    results = [_account(spec, password) for spec in DEMO_ACCOUNTS]
+    accounts = {user.email: user for user, _created in results}
+    training = demo_training.seed(accounts=accounts)
+    return {
+        "accounts_created": sum(created for _user, created in results),
+        "accounts": len(DEMO_ACCOUNTS),
+        "training_loaded": training,
+    }

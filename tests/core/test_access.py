@@ -15,6 +15,7 @@ PUBLIC = {
     "employers:account_request",
     "accounts:invitation_accept",
     "programs:catalogue",
+    "programs:program_detail",
 }
 
 ROUTES = portal_routes()

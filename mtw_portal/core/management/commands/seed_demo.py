@@ -17,7 +17,12 @@ class Command(BaseCommand):
         result = demo.seed(password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {result['accounts']} demo accounts ({result['accounts_created']} new)."
+                f"Demo data ready: {result['accounts']} demo accounts ({result['accounts_created']} new); "
+                + (
+                    "training, support and case notes loaded."
+                    if result["training_loaded"]
+                    else "training data unchanged."
+                )
             )
         )
         for spec in demo.DEMO_ACCOUNTS:

@@ -18,9 +18,13 @@ def _missing(reason: str, required_by: str):
     pytest.skip(reason)
 
 
-def require_postgres_and_redis() -> None:
+def require_postgres() -> None:
     if connection.vendor != "postgresql":
         _missing("needs PostgreSQL: set DATABASE_URL", "MTW_REQUIRE_SERVICES")
+
+
+def require_postgres_and_redis() -> None:
+    require_postgres()
     if settings.CELERY_TASK_ALWAYS_EAGER:
         _missing("needs Redis: set CELERY_BROKER_URL", "MTW_REQUIRE_SERVICES")
 

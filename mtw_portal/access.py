@@ -193,6 +193,19 @@ def can_manage_support(user, participant) -> bool:
     return can_see_case_notes(user, participant)
 
 
+def participants_supported_by(user):
+    """``can_manage_support`` as a queryset: everyone for grant staff, the organization's for navigators.
+
+    The support ledger and support requests are scoped with this, never with
+    ``participants_visible_to`` (provider staff see their enrollees, not their support).
+    """
+    from participants.models import Participant
+
+    if has_role(user, Role.STAFF, Role.NAVIGATOR):
+        return participants_visible_to(user)
+    return Participant.objects.none()
+
+
 # ---------------------------------------------------------------------------------------
 # Training: providers' programs, cohorts and enrollments.
 

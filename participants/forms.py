@@ -1,7 +1,17 @@
 from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import BudgetLine, CommunityOrganization, Participant, SupportRequest
+from participants.models import (
+    BudgetLine,
+    CommunityOrganization,
+    Navigator,
+    Participant,
+    SupportRequest,
+    SupportType,
+)
 
 
 class DateInput(forms.DateInput):
@@ -113,3 +123,149 @@ class SupportRequestForm(forms.ModelForm):
 class BudgetLineChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         super().__init__(queryset=BudgetLine.objects.filter(is_active=True), label=_("Budget line"), **kwargs)
+
+
+# --- Navigators' pages ------------------------------------------------------------------
+
+
+class CaseloadSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by name, email or ZIP code"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class CaseNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("New case note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only navigators of the organization and grant staff can read case notes."),
+    )
+
+
+class NavigatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.user.display_name} ({obj.organization.name})"
+
+
+class StaffAssignForm(forms.Form):
+    """Grant staff put a participant with a navigator, in another organization, or back in the queue."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Community organization"),
+        queryset=CommunityOrganization.objects.all(),
+        required=False,
+        empty_label=_("Keep the current organization"),
+    )
+    navigator = NavigatorChoiceField(
+        label=_("Navigator"),
+        queryset=Navigator.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet: the organization's queue"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from participants.selectors import navigator_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["navigator"].queryset = navigator_list()
+
+
+class AmountField(forms.DecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Amount (US dollars)"))
+        super().__init__(max_digits=9, decimal_places=2, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "step": "0.01", "min": "0.01"})
+
+
+class ReceiptField(forms.FileField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Receipt (optional)"),
+            required=False,
+            widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+            **kwargs,
+        )
+
+
+def _set_limits_help(form: forms.Form) -> None:
+    """Help texts that quote the configured limits, in the request's language."""
+    form.fields["amount"].help_text = _(
+        "At most $%(cap)s. Above $%(threshold)s, a second person must approve before it counts."
+    ) % {
+        "cap": f"{settings.MTW_SUPPORT_ITEM_CAP:,.2f}",
+        "threshold": f"{settings.MTW_SUPPORT_APPROVAL_THRESHOLD:,.2f}",
+    }
+    form.fields["receipt"].help_text = _("A PDF, PNG or JPEG file of at most %(mb)s MB.") % {
+        "mb": settings.MTW_RECEIPT_MAX_MB
+    }
+
+
+class SupportItemForm(forms.Form):
+    """Support given: the shape of the input. Caps, dates and approval are the service's rules."""
+
+    type = forms.ChoiceField(label=_("Type of support"), choices=SupportType.choices)
+    amount = AmountField()
+    given_on = forms.DateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
+    budget_line = BudgetLineChoiceField()
+    description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
+    receipt = ReceiptField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_limits_help(self)
+
+
+class SupportRequestApproveForm(forms.Form):
+    amount = AmountField()
+    given_on = forms.DateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
+    budget_line = BudgetLineChoiceField()
+    note = forms.CharField(
+        label=_("Note to the participant (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    receipt = ReceiptField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_limits_help(self)
+
+
+class SupportRequestDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the request is declined (the participant will see this)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SupportItemDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("%(program)s · %(provider)s · starts %(start)s · %(taken)s of %(seats)s seats taken") % {
+            "program": obj.program.name,
+            "provider": obj.program.provider.name,
+            "start": date_format(obj.start_date, "SHORT_DATE_FORMAT"),
+            "taken": getattr(obj, "taken", "?"),
+            "seats": obj.seats,
+        }
+
+
+class EnrollForm(forms.Form):
+    cohort = CohortChoiceField(label=_("Cohort"), queryset=None)  # set in __init__
+    note = forms.CharField(label=_("Note for the provider (optional)"), max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from programs.selectors import cohorts_open_for_enrollment
+
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts_open_for_enrollment()

@@ -1,12 +1,352 @@
-"""Pages of navigators (and grant staff): caseload, participant record, case notes, support ledger."""
+"""Pages of navigators (and grant staff): caseload, participant record, case notes, support ledger.
 
-from django.shortcuts import render
+Who sees which participant, and which parts of their record, is decided in mtw_portal.access;
+these views parse the request, call one service or selector, and render or redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.core.forms import apply_validation_error
+from participants import selectors, services
+from participants.forms import (
+    CaseloadSearchForm,
+    CaseNoteForm,
+    EnrollForm,
+    StaffAssignForm,
+    SupportItemDecisionForm,
+    SupportItemForm,
+    SupportRequestApproveForm,
+    SupportRequestDeclineForm,
+)
+from participants.models import SupportItem, SupportRequest
+from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
+from programs import services as program_services
+
+PAGE_SIZE = 25
+NAVIGATOR_TABS = ("mine", "queue", "all")
+STAFF_TABS = ("all", "queue")
 
 
-@access.role_required(Role.NAVIGATOR)
+def _navigator_or_none(user):
+    return access.navigator_for(user) if access.has_role(user, Role.NAVIGATOR) else None
+
+
+def _supported_participant(user, pk: int):
+    """Participant ``pk`` if ``user`` may manage their support: 404 if not visible, 403 if visible only."""
+    participant = access.participant_for(user, pk)
+    if not access.can_manage_support(user, participant):
+        raise PermissionDenied
+    return participant
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
+    params = request.GET.copy()
+    for name in without:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+# --- Caseload ----------------------------------------------------------------------------
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
 def caseload(request):
-    navigator = access.navigator_for(request.user)
-    return render(request, "participants/caseload.html", {"navigator": navigator})
+    navigator = _navigator_or_none(request.user)
+    tabs = NAVIGATOR_TABS if navigator else STAFF_TABS
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
+    form = CaseloadSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    participants = selectors.participant_list(viewer=request.user, scope=tab, query=query)
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/caseload.html",
+        {
+            "navigator": navigator,
+            "tabs": tabs,
+            "tab": tab,
+            "form": form,
+            "query": query,
+            "page": page,
+            "queue_count": selectors.participant_list(viewer=request.user, scope="queue").count(),
+            "query_string": _query_string(request),
+        },
+    )
+
+
+# --- A participant's record -------------------------------------------------------------
+
+
+def _render_detail(request, participant, *, note_form=None, assign_form=None):
+    """The record, with only the parts ``request.user`` may see put in the context at all."""
+    user = request.user
+    navigator = _navigator_or_none(user)
+    context = {
+        "participant": participant,
+        "enrollments": selectors.enrollment_list_visible(viewer=user, participant=participant),
+        "sensitive": access.can_see_sensitive(user, participant),
+        "manage_support": access.can_manage_support(user, participant),
+        "show_notes": access.can_see_case_notes(user, participant),
+    }
+    if context["manage_support"]:
+        items = selectors.support_item_list(participant=participant)
+        context.update(
+            support_items=items,
+            support_totals=selectors.support_totals(items=items),
+            support_requests=selectors.support_request_list(viewer=user).filter(participant=participant),
+            can_take=navigator is not None and participant.navigator_id is None,
+            assign_form=assign_form
+            or (
+                StaffAssignForm(initial={"navigator": participant.navigator_id})
+                if access.is_grant_staff(user)
+                else None
+            ),
+        )
+    if context["show_notes"]:
+        context.update(
+            case_notes=selectors.case_note_list(participant=participant),
+            note_form=note_form or CaseNoteForm(),
+        )
+    return render(request, "participants/detail.html", context)
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF, Role.PROVIDER)
+def participant_detail(request, pk: int):
+    return _render_detail(request, access.participant_for(request.user, pk))
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@require_POST
+def participant_assign(request, pk: int):
+    """A navigator takes someone from the queue; grant staff choose the navigator or organization."""
+    participant = _supported_participant(request.user, pk)
+    if access.is_grant_staff(request.user):
+        form = StaffAssignForm(request.POST)
+        if not form.is_valid():
+            return _render_detail(request, participant, assign_form=form)
+        choice = {
+            "navigator": form.cleaned_data["navigator"],
+            "organization": form.cleaned_data["organization"],
+        }
+    else:
+        choice = {"navigator": access.navigator_for(request.user), "from_queue": True}
+    try:
+        participant = services.participant_assign(participant=participant, by=request.user, **choice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if participant.navigator is None:
+            messages.success(request, _("%(name)s is waiting for a navigator.") % {"name": participant})
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now in the caseload of %(navigator)s.")
+                % {"name": participant, "navigator": participant.navigator.user.display_name},
+            )
+    return redirect("participants:detail", pk=participant.pk)
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@require_POST
+def case_note_add(request, pk: int):
+    participant = access.participant_for(request.user, pk)
+    if not access.can_see_case_notes(request.user, participant):
+        raise PermissionDenied
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(
+                participant=participant, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Your note is saved."))
+            return redirect(reverse("participants:detail", args=[participant.pk]) + "#notes")
+    return _render_detail(request, participant, note_form=form)
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def support_item_new(request, pk: int):
+    participant = _supported_participant(request.user, pk)
+    form = SupportItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.support_item_log(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if item.state == SupportItem.State.AWAITING_APPROVAL:
+                messages.info(
+                    request,
+                    _("Saved. This support needs a second person's approval before it counts."),
+                )
+            else:
+                messages.success(request, _("Support saved."))
+            return redirect("participants:detail", pk=participant.pk)
+    return render(request, "participants/support_item_new.html", {"participant": participant, "form": form})
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def participant_enroll(request, pk: int):
+    participant = access.participant_for(request.user, pk, edit=True)
+    form = EnrollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_services.enrollment_create(
+                participant=participant,
+                cohort=form.cleaned_data["cohort"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is enrolled in %(cohort)s.")
+                % {"name": participant, "cohort": form.cleaned_data["cohort"]},
+            )
+            return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/enroll.html",
+        {
+            "participant": participant,
+            "form": form,
+            "enrollments": selectors.enrollment_list_visible(viewer=request.user, participant=participant),
+        },
+    )
+
+
+# --- The support ledger -------------------------------------------------------------------
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def support_ledger(request):
+    items = selectors.support_ledger(viewer=request.user)
+    return render(
+        request,
+        "participants/support_ledger.html",
+        {
+            "navigator": _navigator_or_none(request.user),
+            "awaiting": selectors.support_ledger(
+                viewer=request.user, state=SupportItem.State.AWAITING_APPROVAL
+            ),
+            "support_totals": selectors.support_totals(items=items),
+            "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
+            "support_requests": selectors.support_request_list(viewer=request.user),
+            "query_string": _query_string(request),
+        },
+    )
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@require_POST
+def support_item_decide(request, pk: int):
+    """The second person approves or rejects an item above the approval threshold."""
+    item = selectors.support_item_for(viewer=request.user, pk=pk)
+    form = SupportItemDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or reject."))
+    else:
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.support_item_decide(item=item, by=request.user, approve=approve)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Approved: it now counts.") if approve else _("Rejected."))
+    return redirect(_next_url(request, default=reverse("participants:support_ledger")))
+
+
+# Every role: whoever follows a receipt's link without the right to see it gets 404, never a hint.
+@access.role_required(Role.PARTICIPANT, Role.NAVIGATOR, Role.PROVIDER, Role.EMPLOYER, Role.STAFF)
+def support_item_receipt(request, pk: int):
+    item = selectors.support_item_receipt_for(viewer=request.user, pk=pk)
+    try:
+        receipt = item.receipt.open("rb")
+    except OSError:
+        raise Http404 from None
+    kind = receipt_kind(receipt)
+    if kind is None:  # not what was checked at upload: never serve it
+        receipt.close()
+        raise Http404
+    response = FileResponse(
+        receipt, content_type=RECEIPT_CONTENT_TYPES[kind], filename=f"receipt-{item.pk}.{kind}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def support_request_decide(request, pk: int):
+    """A participant's request: approve it (logging the support given) or decline it with a note."""
+    support_request = selectors.support_request_for(viewer=request.user, pk=pk)
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    approve_form = SupportRequestApproveForm(
+        request.POST if decision == "approve" else None,
+        request.FILES if decision == "approve" else None,
+        prefix="approve",
+        initial={
+            "amount": support_request.amount,
+            "budget_line": selectors.budget_line_usual_for(type=support_request.type),
+        },
+    )
+    decline_form = SupportRequestDeclineForm(
+        request.POST if decision == "decline" else None, prefix="decline"
+    )
+    form = {"approve": approve_form, "decline": decline_form}.get(decision)
+    if request.method == "POST" and support_request.state != SupportRequest.State.OPEN:
+        messages.error(request, _("This request has already been answered."))
+        return redirect("participants:support_request_decide", pk=support_request.pk)
+    if request.method == "POST" and form is None:
+        messages.error(request, _("Choose to approve or decline."))
+    if form is not None and form.is_valid():
+        try:
+            if decision == "approve":
+                services.support_request_approve(
+                    support_request=support_request, by=request.user, **form.cleaned_data
+                )
+            else:
+                services.support_request_decline(
+                    support_request=support_request, by=request.user, note=form.cleaned_data["note"]
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Request approved and support saved.") if decision == "approve" else _("Request declined."),
+            )
+            return redirect("participants:detail", pk=support_request.participant_id)
+    return render(
+        request,
+        "participants/support_request_decide.html",
+        {
+            "support_request": support_request,
+            "participant": support_request.participant,
+            "approve_form": approve_form,
+            "decline_form": decline_form,
+        },
+    )

@@ -8,7 +8,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from mtw_portal import access
-from participants.models import CaseNote, Participant, SupportItem, SupportRequest, SupportType
+from participants.models import (
+    BudgetLine,
+    CaseNote,
+    Navigator,
+    Participant,
+    SupportItem,
+    SupportRequest,
+    SupportType,
+)
 
 ZERO = Decimal("0.00")
 
@@ -23,14 +31,31 @@ def participant_list(*, viewer, scope: str = "", query: str = "") -> QuerySet[Pa
         participants = participants.filter(navigator__user=viewer)
     elif scope == "queue":
         participants = participants.filter(navigator__isnull=True)
-    if query:
+    # Each word must match the name, email or ZIP: "maria 33127" finds Maria in 33127.
+    for term in query.split()[:5]:
         participants = participants.filter(
-            Q(user__email__icontains=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-            | Q(zip_code__startswith=query)
+            Q(user__email__icontains=term)
+            | Q(user__first_name__icontains=term)
+            | Q(user__last_name__icontains=term)
+            | Q(zip_code__startswith=term)
         )
     return participants.order_by("user__last_name", "user__first_name", "pk")
+
+
+def navigator_list() -> QuerySet[Navigator]:
+    """Every navigator, for grant staff choosing whom to assign a participant to."""
+    return Navigator.objects.select_related("user", "organization").order_by(
+        "organization__name", "user__last_name", "user__first_name", "pk"
+    )
+
+
+def enrollment_list_visible(*, viewer, participant: Participant):
+    """``participant``'s enrollments that ``viewer`` may see: provider staff see only their provider's."""
+    from programs.selectors import enrollment_list_for_participant
+
+    return enrollment_list_for_participant(participant=participant).filter(
+        pk__in=access.enrollments_visible_to(viewer).values("pk")
+    )
 
 
 def case_note_list(*, participant: Participant) -> QuerySet[CaseNote]:
@@ -68,21 +93,38 @@ def support_totals(*, items: QuerySet[SupportItem]) -> dict:
 
 def support_ledger(*, viewer, state: str = "") -> QuerySet[SupportItem]:
     """The support items of every participant ``viewer`` may manage support for."""
-    items = SupportItem.objects.filter(participant__in=access.participants_visible_to(viewer)).select_related(
-        "participant__user", "budget_line", "logged_by"
-    )
+    items = SupportItem.objects.filter(
+        participant__in=access.participants_supported_by(viewer)
+    ).select_related("participant__user", "budget_line", "logged_by", "decided_by")
     if state in SupportItem.State.values:
         items = items.filter(state=state)
     return items.order_by("-given_on", "-pk")
 
 
 def support_request_list(*, viewer, state: str = SupportRequest.State.OPEN) -> QuerySet[SupportRequest]:
+    """Support requests of the participants ``viewer`` may manage support for, oldest first."""
     requests = SupportRequest.objects.filter(
-        participant__in=access.participants_visible_to(viewer)
+        participant__in=access.participants_supported_by(viewer)
     ).select_related("participant__user")
     if state in SupportRequest.State.values:
         requests = requests.filter(state=state)
     return requests.order_by("created_at", "pk")
+
+
+# The budget line each type of support is usually charged to (reference data, migration 0004).
+USUAL_BUDGET_LINE = {
+    SupportType.BUS_FARE: "transportation",
+    SupportType.GAS_CARD: "transportation",
+    SupportType.DAYCARE: "childcare",
+    SupportType.TECHNOLOGY: "technology",
+    SupportType.PRE_TRAINING: "pre-training",
+    SupportType.OTHER: "other-support",
+}
+
+
+def budget_line_usual_for(*, type: str) -> BudgetLine | None:
+    """A suggestion for the form; the navigator may choose another."""
+    return BudgetLine.objects.filter(code=USUAL_BUDGET_LINE.get(type, ""), is_active=True).first()
 
 
 def support_request_for(*, viewer, pk: int) -> SupportRequest:
@@ -95,6 +137,25 @@ def support_item_for(*, viewer, pk: int) -> SupportItem:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(support_ledger(viewer=viewer), pk=pk)
+
+
+def support_item_receipt_for(*, viewer, pk: int) -> SupportItem:
+    """An item with a receipt, for those who manage the person's support and for the person themself.
+
+    Anyone else (provider staff of the person's training included) gets 404.
+    """
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    item = get_object_or_404(
+        SupportItem.objects.filter(participant__in=access.participants_visible_to(viewer))
+        .exclude(receipt="")
+        .select_related("participant"),
+        pk=pk,
+    )
+    if not access.can_see_sensitive(viewer, item.participant):  # support is sensitive
+        raise Http404
+    return item
 
 
 def next_steps(*, participant: Participant, enrollments) -> list[str]:

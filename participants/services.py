@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from participants.models import (
     SupportItem,
     SupportRequest,
 )
-from participants.validators import validate_receipt
+from participants.validators import receipt_kind, validate_receipt
 
 
 def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
@@ -107,13 +107,21 @@ def participant_assign(
     navigator: Navigator | None,
     by,
     organization: CommunityOrganization | None = None,
+    from_queue: bool = False,
 ) -> Participant:
     """Put a participant in a navigator's caseload (or back in the queue with ``navigator=None``).
 
     Navigators take people of their own organization only; grant staff may also move a
-    participant to another organization.
+    participant to another organization. With ``from_queue`` (a navigator taking someone from
+    the queue) it refuses a participant whom another navigator took in the meantime.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not access.can_see_case_notes(by, participant):
+        raise ValidationError(_("You cannot assign participants of another organization."))
+    if from_queue and participant.navigator_id is not None:
+        if navigator is not None and participant.navigator_id == navigator.pk:
+            return participant
+        raise ValidationError(_("Another navigator has already taken this participant."))
     if organization is not None and organization.pk != participant.organization_id:
         if not access.is_grant_staff(by):
             raise ValidationError(_("Only grant staff can move a participant to another organization."))
@@ -186,10 +194,18 @@ def participant_export(*, participant: Participant) -> dict:
 # --- Case notes ------------------------------------------------------------------------
 
 
+CASE_NOTE_MAX_LENGTH = 5000
+
+
 def case_note_add(*, participant: Participant, author, body: str) -> CaseNote:
     if not access.can_see_case_notes(author, participant):
         raise ValidationError(_("You cannot write notes on this participant."))
-    note = CaseNote(participant=participant, author=author, body=body.strip())
+    body = body.strip()
+    if len(body) > CASE_NOTE_MAX_LENGTH:  # a TextField's max_length is not checked by full_clean()
+        raise ValidationError(
+            {"body": _("A note can be at most %(max)s characters.") % {"max": CASE_NOTE_MAX_LENGTH}}
+        )
+    note = CaseNote(participant=participant, author=author, body=body)
     note.full_clean()
     note.save()
     return note
@@ -198,17 +214,23 @@ def case_note_add(*, participant: Participant, author, body: str) -> CaseNote:
 # --- Support ledger ---------------------------------------------------------------------
 
 
-def _check_amount(amount: Decimal, field: str = "amount") -> None:
-    if amount is None or amount <= 0:
+CENT = Decimal("0.01")
+
+
+def _check_amount(amount: Decimal | None, field: str = "amount") -> None:
+    if amount is None or not amount.is_finite() or amount <= 0:
         raise ValidationError({field: _("The amount must be more than zero.")})
     cap = Decimal(settings.MTW_SUPPORT_ITEM_CAP)
     if amount > cap:
         raise ValidationError({field: _("One item cannot be more than $%(cap)s.") % {"cap": f"{cap:,.2f}"}})
-    if amount.as_tuple().exponent < -2:
+    # 2.250 is two decimals' worth; 2.255 is not (compare values, not the written exponent).
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
         raise ValidationError({field: _("Use dollars and cents (at most two decimals).")})
 
 
-def _check_given_on(given_on: date) -> None:
+def _check_given_on(given_on: date | None) -> None:
+    if given_on is None:
+        raise ValidationError({"given_on": _("Give the date the support was given.")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
 
@@ -233,10 +255,17 @@ def support_item_log(
     """Record support given. Above the approval threshold it waits for a second person."""
     if not access.can_manage_support(by, participant):
         raise ValidationError(_("You cannot log support for this participant."))
+    if request is not None and request.participant_id != participant.pk:
+        raise ValidationError(_("This request is another participant's."))
     _check_amount(amount)
+    amount = amount.quantize(CENT)  # 2.250 is stored as 2.25
     _check_given_on(given_on)
+    if not budget_line.is_active:
+        raise ValidationError({"budget_line": _("This budget line is closed: choose another.")})
     if receipt:
         validate_receipt(receipt)
+        # Stored under a name of our own whose extension matches the content, never the sender's.
+        receipt.name = f"receipt.{receipt_kind(receipt)}"
     item = SupportItem(
         participant=participant,
         type=type,
@@ -260,12 +289,12 @@ def support_item_log(
 def support_item_decide(*, item: SupportItem, by, approve: bool) -> SupportItem:
     """The second person's decision on an item above the threshold. Never the person who logged it."""
     item = SupportItem.objects.select_for_update().select_related("participant").get(pk=item.pk)
+    if not access.can_manage_support(by, item.participant):
+        raise ValidationError(_("You cannot approve support for this participant."))
     if item.state != SupportItem.State.AWAITING_APPROVAL:
         raise ValidationError(_("This item has already been decided."))
     if item.logged_by_id == by.pk:
         raise ValidationError(_("A second person must approve: you logged this item yourself."))
-    if not access.can_manage_support(by, item.participant):
-        raise ValidationError(_("You cannot approve support for this participant."))
     item.state = SupportItem.State.APPROVED if approve else SupportItem.State.REJECTED
     item.decided_by = by
     item.decided_at = timezone.now()
@@ -317,7 +346,8 @@ def support_request_approve(
         amount=amount,
         given_on=given_on,
         budget_line=budget_line,
-        description=note,
+        # The ledger line keeps the start of the note; the whole note goes to the participant.
+        description=note.strip()[: SupportItem._meta.get_field("description").max_length],
         receipt=receipt,
         request=support_request,
     )

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: demo test lint format migrations-check messages collectstatic clean
+.PHONY: demo test lint format migrations-check messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ migrations-check: $(VENV)/.installed
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l ht --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Key pages against Django's floor at N participants (queries per page must not grow with N).
+N ?= 5000
+bench: $(VENV)/.installed
+	$(PY) bench/pages.py --participants $(N)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

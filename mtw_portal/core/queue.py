@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from celery.exceptions import Retry
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -20,6 +21,12 @@ def enqueue(task, *args, **kwargs) -> bool:
     """Queue ``task`` now. True when queued (or run, in inline mode); False when the broker is down."""
     try:
         task.apply_async(args=args, kwargs=kwargs)
+    except Retry as retry:
+        # Inline mode (no broker) cannot wait to retry: the periodic sweep sends it later.
+        logger.warning(
+            "%s%r failed and will be retried by the periodic sweep: %s", task.name, args, retry.exc
+        )
+        return False
     except (OperationalError, ConnectionError, TimeoutError):
         logger.exception(
             "Could not queue %s%r: the broker is unreachable; the periodic sweep will retry.", task.name, args

@@ -120,3 +120,18 @@ def participant_without_password(db):
     user.set_unusable_password()
     user.save()
     return user
+
+
+def test_an_invitation_whose_email_fails_inline_is_kept_for_the_sweep(
+    participant_without_password, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """With no broker, a mail server that is down must not break the request: the sweep resends."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(user=participant_without_password, created_by=None)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.invitations_send_pending() == 1
+    assert len(mailoutbox) == 1

@@ -160,7 +160,7 @@ def main() -> int:
         ("catalogue (public)", None, reverse("programs:catalogue")),
         ("participant home", "participant@demo.test", reverse("participants:home")),
         ("navigator caseload", "navigator@demo.test", reverse("participants:caseload")),
-        ("navigator queue", "navigator@demo.test", reverse("participants:caseload") + "?scope=queue"),
+        ("navigator queue", "navigator@demo.test", reverse("participants:caseload") + "?tab=queue"),
         ("support ledger", "navigator@demo.test", reverse("participants:support_ledger")),
         ("provider programs", "provider@demo.test", reverse("programs:provider_home")),
         ("cohort roster", "provider@demo.test", reverse("programs:cohort_roster", args=[cohort.pk])),

@@ -289,3 +289,26 @@ def can_act_on_enrollment(user, enrollment, action: str) -> bool:
         and has_role(user, Role.NAVIGATOR)
         and enrollment.participant.organization_id == navigator_for(user).organization_id
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Imports: an uploaded batch is seen by its uploader (while they still manage its provider)
+# and by grant staff; anyone else gets 404.
+
+
+def import_batch_for(user, pk: int, *, kind: str):
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from mtw_portal.core.models import ImportBatch
+
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("uploaded_by", "scope_provider"), pk=pk, kind=kind
+    )
+    if is_grant_staff(user):
+        return batch
+    if batch.uploaded_by_id == user.pk and (
+        batch.scope_provider is not None and can_manage_provider(user, batch.scope_provider)
+    ):
+        return batch
+    raise Http404

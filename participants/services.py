@@ -397,3 +397,22 @@ def participant_create_invited(*, email: str, first_name: str, last_name: str, z
     participant.save()
     invitation_create(user=user, created_by=by)
     return participant
+
+
+@transaction.atomic
+def participant_roster_details_save(*, participant, first_name: str, last_name: str, zip_code: str):
+    """Names and ZIP code from a provider's roster, for someone who has not completed intake.
+
+    Once a participant has completed intake, their own answers win and this changes nothing.
+    """
+    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    if participant.intake_completed_at is not None:
+        return participant
+    user = participant.user
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    participant.zip_code = zip_code.strip()
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    participant.full_clean(exclude=["user", "organization", "navigator"])
+    user.save(update_fields=["first_name", "last_name"])
+    participant.save(update_fields=["zip_code"])
+    return participant

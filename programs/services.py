@@ -301,3 +301,31 @@ def seats_left_annotation():
     from django.db.models import F
 
     return F("seats") - Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
+
+
+# --- Roster import (programs/roster_import.py plans; these write) ---------------------------
+
+
+@transaction.atomic
+def enrollment_roster_save(
+    *, enrollment: Enrollment | None, participant, cohort: Cohort, by, **fields
+) -> Enrollment:
+    """Create (``enrollment=None``) or update an enrollment as a provider's roster says.
+
+    The roster is the provider's record, so it may move an enrollment in any direction (the
+    portal's TRANSITIONS do not apply); the database constraints still hold. The importer has
+    checked the rows and the seats; an event records the creation and every change of status.
+    """
+    created = enrollment is None
+    enrollment = enrollment or Enrollment(participant=participant, cohort=cohort)
+    before = "" if created else enrollment.status
+    for name, value in fields.items():
+        setattr(enrollment, name, value)
+    # Field checks only: the constraints are the database's (no query per row).
+    enrollment.full_clean(
+        exclude=["participant", "cohort"], validate_unique=False, validate_constraints=False
+    )
+    enrollment.save()
+    if created or enrollment.status != before:
+        _record(enrollment, before, by, source="import", note="Roster import")
+    return enrollment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import import_views, views
 
 app_name = "programs"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("provider/programs/<int:program_pk>/cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("provider/cohorts/<int:pk>/", views.cohort_roster, name="cohort_roster"),
     path("enrollments/<int:pk>/<slug:action>/", views.enrollment_action, name="enrollment_action"),
+    # Roster import (the same importer as `manage.py import_roster enrollments`).
+    path("import/", import_views.roster_upload, name="roster_upload"),
+    path("import/<int:pk>/", import_views.roster_preview, name="roster_preview"),
 ]

@@ -116,7 +116,10 @@ def test_settings_load_with_debug_and_nothing_else():
             "must start with http:// or https://",
         ),
         ({"DJANGO_DEBUG": "1", "MTW_BASE_URL": "portal.example.org"}, "MTW_BASE_URL must start with"),
-        ({"DJANGO_DEBUG": "1", "MTW_SUPPORT_APPROVAL_THRESHOLD": "3000"}, "cannot be above MTW_SUPPORT_ITEM_CAP"),
+        (
+            {"DJANGO_DEBUG": "1", "MTW_SUPPORT_APPROVAL_THRESHOLD": "3000"},
+            "cannot be above MTW_SUPPORT_ITEM_CAP",
+        ),
         ({"DJANGO_DEBUG": "1", "MTW_SUPPORT_ITEM_CAP": "0"}, "MTW_SUPPORT_ITEM_CAP=0 is below the minimum"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,

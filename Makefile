@@ -36,7 +36,7 @@ migrations-check: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l ht --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l ht --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Key pages against Django's floor at N participants (queries per page must not grow with N).

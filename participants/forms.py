@@ -12,6 +12,7 @@ from participants.models import (
     SupportRequest,
     SupportType,
 )
+from participants.services import INTAKE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -55,26 +56,7 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "phone",
-            "preferred_language",
-            "zip_code",
-            "date_of_birth",
-            "employment_status",
-            "education",
-            "ethnicity",
-            "race",
-            "gender",
-            "veteran",
-            "disability",
-            "barrier_transportation",
-            "barrier_childcare",
-            "barrier_technology",
-            "barrier_finances",
-            "barrier_other",
-            "organization",
-            "consent_to_share",
-        ]
+        fields = list(INTAKE_FIELDS)
         widgets = {"date_of_birth": DateInput()}
         labels = {
             "barrier_transportation": _("Getting to class (transportation)"),

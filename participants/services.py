@@ -63,8 +63,8 @@ INTAKE_FIELDS = (
     "barrier_technology",
     "barrier_finances",
     "barrier_other",
-    "consent_to_share",
     "organization",
+    "consent_to_share",
 )
 
 

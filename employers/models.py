@@ -1,13 +1,25 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Employer(models.Model):
+    class Size(models.TextChoices):
+        MICRO = "1-9", _("1 to 9 employees")
+        SMALL = "10-49", _("10 to 49 employees")
+        MEDIUM = "50-249", _("50 to 249 employees")
+        LARGE = "250-999", _("250 to 999 employees")
+        ENTERPRISE = "1000+", _("1,000 employees or more")
+
     name = models.CharField(_("name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=120, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_partner = models.BooleanField(_("coalition partner"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -75,3 +87,365 @@ class EmployerAccountRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_name} ({self.email})"
+
+
+class Kind(models.TextChoices):
+    """Kinds of opportunity and of placement. Earn-and-learn: the first three and apprenticeship."""
+
+    SPRINT_INTERNSHIP = "sprint_internship", _("Sprint internship")
+    MICRO_INTERNSHIP = "micro_internship", _("Micro-internship")
+    INTERNSHIP = "internship", _("Internship")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+    FULL_TIME = "full_time", _("Full-time job")
+    PART_TIME = "part_time", _("Part-time job")
+
+
+INTERNSHIP_KINDS = (Kind.SPRINT_INTERNSHIP, Kind.MICRO_INTERNSHIP, Kind.INTERNSHIP)
+# Only these kinds of placement can be good jobs.
+JOB_KINDS = (Kind.FULL_TIME, Kind.PART_TIME, Kind.APPRENTICESHIP)
+
+BENEFITS = (
+    ("health", _("Health insurance")),
+    ("dental_vision", _("Dental and vision")),
+    ("paid_time_off", _("Paid time off")),
+    ("retirement", _("Retirement plan")),
+    ("tuition", _("Tuition assistance")),
+)
+
+
+class BenefitFields(models.Model):
+    benefit_health = models.BooleanField(_("health insurance"), default=False)
+    benefit_dental_vision = models.BooleanField(_("dental and vision"), default=False)
+    benefit_paid_time_off = models.BooleanField(_("paid time off"), default=False)
+    benefit_retirement = models.BooleanField(_("retirement plan"), default=False)
+    benefit_tuition = models.BooleanField(_("tuition assistance"), default=False)
+    advancement_path = models.TextField(
+        _("path to advance"),
+        blank=True,
+        max_length=2000,
+        help_text=_("How someone in this role can grow: promotion track, training, raises. Empty for none."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def benefits(self) -> list[str]:
+        return [str(label) for key, label in BENEFITS if getattr(self, f"benefit_{key}")]
+
+
+class Opportunity(BenefitFields):
+    """An internship or job an employer posts on the board."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="opportunities")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000)
+    skills = models.ManyToManyField(
+        "programs.Skill", verbose_name=_("skills wanted"), blank=True, related_name="opportunities"
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    is_remote = models.BooleanField(_("remote"), default=False)
+    hourly_wage = models.DecimalField(
+        _("hourly wage (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    fixed_fee = models.DecimalField(
+        _("fixed fee (USD)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("For a micro-internship paid per project."),
+    )
+    estimated_hours = models.PositiveIntegerField(
+        _("estimated hours"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("For a micro-internship: the hours the project should take."),
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(80)]
+    )
+    deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-created_at", "-pk"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [models.Index(fields=["state", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_wage__isnull=False)
+                | Q(fixed_fee__isnull=False, estimated_hours__isnull=False),
+                name="employers_opportunity_is_paid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer.name})"
+
+    @property
+    def effective_hourly_rate(self) -> Decimal | None:
+        """The hourly wage, or for a fixed fee the fee over the estimated hours."""
+        if self.hourly_wage is not None:
+            return self.hourly_wage
+        if self.fixed_fee is not None and self.estimated_hours:
+            return (self.fixed_fee / self.estimated_hours).quantize(Decimal("0.01"))
+        return None
+
+
+def _resume_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"resumes/{instance.participant_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Application(models.Model):
+    class State(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        INTERVIEWING = "interviewing", _("Interviewing")
+        OFFERED = "offered", _("Offered")
+        HIRED = "hired", _("Hired")
+        DECLINED = "declined", _("Not selected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="applications")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="applications"
+    )
+    note = models.TextField(_("a short note to the employer"), max_length=2000, blank=True)
+    resume = models.FileField(_("résumé (PDF)"), upload_to=_resume_path, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.APPLIED, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "participant"], name="employers_application_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.opportunity}"
+
+
+class GoodJobStandard(models.Model):
+    """What counts as a good job, from ``effective_from`` until the next version takes over.
+
+    Versions are never edited once placements were judged against them: a change is a new version.
+    """
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    min_hourly_wage = models.DecimalField(
+        _("minimum hourly wage (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    min_hours_per_week = models.PositiveSmallIntegerField(
+        _("minimum hours per week"), validators=[MinValueValidator(1), MaxValueValidator(80)]
+    )
+    health_benefits_required = models.BooleanField(_("health benefits required"), default=True)
+    advancement_required = models.BooleanField(_("a path to advance required"), default=True)
+    source = models.TextField(_("source"), max_length=2000, help_text=_("Where the figures come from."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("good-job standard")
+        verbose_name_plural = _("good-job standards")
+
+    def __str__(self) -> str:
+        return f"${self.min_hourly_wage}/h, {self.min_hours_per_week} h/week from {self.effective_from}"
+
+
+class Placement(BenefitFields):
+    """Someone at work: an internship, apprenticeship or job, with its good-job judgement."""
+
+    class Source(models.TextChoices):
+        HIRE = "hire", _("Hired through the portal")
+        NAVIGATOR = "navigator", _("Recorded by a navigator")
+        IMPORT = "import", _("Imported")
+
+    class Test(models.TextChoices):
+        KIND = "kind", _("Not a job (internships cannot be good jobs)")
+        WAGE = "wage", _("Wage below the minimum")
+        HOURS = "hours", _("Too few hours per week")
+        HEALTH = "health", _("No health benefits")
+        ADVANCEMENT = "advancement", _("No path to advance")
+        NO_STANDARD = "no_standard", _("No standard in force on the start date")
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="placements"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="placements")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    title = models.CharField(_("job title"), max_length=200)
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    hourly_wage = models.DecimalField(
+        _("hourly wage (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("80"))],
+    )
+    in_field_of_training = models.BooleanField(_("in the participant's field of training"), default=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    application = models.OneToOneField(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="placement"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The judgement, against the standard in force on the start date.
+    is_good_job = models.BooleanField(_("good job"), default=False, db_index=True)
+    standard = models.ForeignKey(
+        GoodJobStandard, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    failed_tests = models.JSONField(_("tests failed"), default=list, blank=True)
+    judged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "employer", "kind", "start_date"], name="employers_placement_identity"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="employers_placement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.employer.name} ({self.start_date})"
+
+    @property
+    def failed_test_labels(self) -> list[str]:
+        return [str(Placement.Test(t).label) for t in self.failed_tests if t in Placement.Test.values]
+
+
+class RetentionCheck(models.Model):
+    """Is the person still employed 90 (or 180) days after the start of a job placement?"""
+
+    class Outcome(models.TextChoices):
+        EMPLOYED = "employed", _("Still employed")
+        NOT_EMPLOYED = "not_employed", _("No longer employed")
+        NO_CONTACT = "no_contact", _("Could not contact")
+
+    class Evidence(models.TextChoices):
+        SELF_REPORTED = "self_reported", _("Self-reported")
+        EMPLOYER_CONFIRMED = "employer_confirmed", _("Employer confirmed")
+        DOCUMENT = "document", _("Document (pay stub, letter)")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="retention_checks")
+    days = models.PositiveSmallIntegerField(_("days after start"))
+    due_on = models.DateField(_("due on"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=30, choices=Evidence.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    link_nonce = models.CharField(max_length=64, blank=True)
+    link_used_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("retention check")
+        verbose_name_plural = _("retention checks")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "days"], name="employers_retention_check_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | ~Q(evidence=""), name="employers_retention_outcome_has_evidence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days}-day check of {self.placement_id}"
+
+
+class MentorOffer(models.Model):
+    """An employer member offering to mentor participants."""
+
+    member = models.ForeignKey(EmployerMember, on_delete=models.CASCADE, related_name="mentor_offers")
+    topics = models.CharField(_("what you can help with"), max_length=300)
+    capacity = models.PositiveSmallIntegerField(
+        _("how many people at a time"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    is_active = models.BooleanField(_("taking mentees"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} ({self.topics})"
+
+
+class MentorMatch(models.Model):
+    offer = models.ForeignKey(MentorOffer, on_delete=models.PROTECT, related_name="matches")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="mentors"
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "participant"],
+                condition=Q(ended_at__isnull=True),
+                name="employers_mentor_match_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ↔ {self.participant}"

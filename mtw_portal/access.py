@@ -136,6 +136,11 @@ def participants_visible_to(user):
                 "pk"
             )
         )
+    if has_role(user, Role.EMPLOYER):
+        employer_id = employer_member_for(user).employer_id
+        return everyone.filter(
+            pk__in=Participant.objects.filter(applications__opportunity__employer_id=employer_id).values("pk")
+        )
     if has_role(user, Role.PARTICIPANT):
         return everyone.filter(user=user)
     return everyone.none()
@@ -312,3 +317,88 @@ def import_batch_for(user, pk: int, *, kind: str):
     ):
         return batch
     raise Http404
+
+
+# ---------------------------------------------------------------------------------------
+# Employers: opportunities, applications, placements. Employer members see their own
+# employer's; navigators see their organization's participants' applications and placements;
+# participants their own; grant staff everything.
+
+
+def opportunities_managed_by(user):
+    from employers.models import Opportunity
+
+    if has_role(user, Role.STAFF):
+        return Opportunity.objects.all()
+    if has_role(user, Role.EMPLOYER):
+        return Opportunity.objects.filter(employer_id=employer_member_for(user).employer_id)
+    return Opportunity.objects.none()
+
+
+def opportunity_for(user, pk: int):
+    """An opportunity ``user`` manages (their employer's; any for grant staff), else 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(opportunities_managed_by(user).select_related("employer"), pk=pk)
+
+
+def applications_visible_to(user):
+    from employers.models import Application
+
+    if has_role(user, Role.STAFF):
+        return Application.objects.all()
+    if has_role(user, Role.EMPLOYER):
+        return Application.objects.filter(opportunity__employer_id=employer_member_for(user).employer_id)
+    if has_role(user, Role.NAVIGATOR, Role.PARTICIPANT):
+        return Application.objects.filter(participant__in=participants_visible_to(user))
+    return Application.objects.none()
+
+
+APPLICATION_ACTIONS = {
+    Role.EMPLOYER: frozenset({"interview", "offer", "hire", "decline"}),
+    Role.STAFF: frozenset({"interview", "offer", "hire", "decline"}),
+    Role.PARTICIPANT: frozenset({"withdraw"}),
+}
+
+
+def application_for(user, pk: int, *, action: str | None = None):
+    """An application visible to ``user`` (else 404), checked for ``action`` (else 403)."""
+    from django.shortcuts import get_object_or_404
+
+    application = get_object_or_404(
+        applications_visible_to(user).select_related("opportunity__employer", "participant__user"), pk=pk
+    )
+    if action is not None and action not in APPLICATION_ACTIONS.get(user.role, frozenset()):
+        raise PermissionDenied
+    return application
+
+
+def placements_visible_to(user):
+    from employers.models import Placement
+
+    if has_role(user, Role.STAFF):
+        return Placement.objects.all()
+    if has_role(user, Role.EMPLOYER):
+        return Placement.objects.filter(employer_id=employer_member_for(user).employer_id)
+    if has_role(user, Role.NAVIGATOR, Role.PARTICIPANT):
+        return Placement.objects.filter(participant__in=participants_visible_to(user))
+    return Placement.objects.none()
+
+
+def placement_for(user, pk: int, *, edit: bool = False):
+    """A placement visible to ``user`` (else 404); ``edit``: navigators of the person's organization
+    and grant staff (else 403)."""
+    from django.shortcuts import get_object_or_404
+
+    placement = get_object_or_404(
+        placements_visible_to(user).select_related("employer", "participant__user", "standard"), pk=pk
+    )
+    if edit and not can_manage_support(user, placement.participant):
+        raise PermissionDenied
+    return placement
+
+
+def retention_checks_visible_to(user):
+    from employers.models import RetentionCheck
+
+    return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))

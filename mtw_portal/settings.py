@@ -170,6 +170,10 @@ MTW_SUPPORT_ITEM_CAP = env_int("MTW_SUPPORT_ITEM_CAP", 2000, minimum=1)
 MTW_SUPPORT_APPROVAL_THRESHOLD = env_int("MTW_SUPPORT_APPROVAL_THRESHOLD", 250, minimum=0)
 if MTW_SUPPORT_APPROVAL_THRESHOLD > MTW_SUPPORT_ITEM_CAP:
     raise ImproperlyConfigured("MTW_SUPPORT_APPROVAL_THRESHOLD cannot be above MTW_SUPPORT_ITEM_CAP.")
+# Employers' one-click retention confirmation links stay valid this many days.
+MTW_RETENTION_LINK_DAYS = env_int("MTW_RETENTION_LINK_DAYS", 30, minimum=1, maximum=365)
+MTW_RESUME_MAX_MB = env_int("MTW_RESUME_MAX_MB", 5, minimum=1, maximum=50)
+
 # Uploads (receipts, rosters): size limits in megabytes.
 MTW_RECEIPT_MAX_MB = env_int("MTW_RECEIPT_MAX_MB", 5, minimum=1, maximum=50)
 MTW_IMPORT_MAX_MB = env_int("MTW_IMPORT_MAX_MB", 10, minimum=1, maximum=100)
@@ -250,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-invitations": {
         "task": "mtw_portal.accounts.tasks.invitations_send_pending",
         "schedule": 300.0,
+    },
+    "send-due-retention-reminders": {
+        "task": "employers.tasks.retention_reminders_send_due",
+        "schedule": 6 * 3600.0,
     },
     "clear-expired-sessions": {
         "task": "mtw_portal.core.tasks.sessions_clear_expired",

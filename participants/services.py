@@ -375,8 +375,12 @@ def support_request_decline(*, support_request: SupportRequest, by, note: str) -
 
 
 @transaction.atomic
-def participant_create_invited(*, email: str, first_name: str, last_name: str, zip_code: str = "", by=None):
-    """A participant someone else registered (a roster import): an account to claim by emailed invitation."""
+def participant_create_invited(
+    *, email: str, first_name: str, last_name: str, zip_code: str = "", by=None, invite: bool = True
+):
+    """A participant someone else registered (a roster import): an account to claim by emailed invitation.
+
+    ``invite=False`` (demo data only) creates the unclaimed account without emailing anyone."""
     from allauth.account.models import EmailAddress
 
     from mtw_portal.accounts.models import User
@@ -395,7 +399,8 @@ def participant_create_invited(*, email: str, first_name: str, last_name: str, z
     participant = Participant(user=user, zip_code=zip_code.strip())
     participant.full_clean(exclude=["user"])
     participant.save()
-    invitation_create(user=user, created_by=by)
+    if invite:
+        invitation_create(user=user, created_by=by)
     return participant
 
 

@@ -96,14 +96,16 @@ def _current_organization(user: User):
 
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
-    from mtw_portal.core import demo_training
+    from mtw_portal.core import demo_employers, demo_training
 
     _employers()
     results = [_account(spec, password) for spec in DEMO_ACCOUNTS]
     accounts = {user.email: user for user, _created in results}
     training = demo_training.seed(accounts=accounts)
+    hiring = demo_employers.seed(accounts=accounts)
     return {
         "accounts_created": sum(created for _user, created in results),
         "accounts": len(DEMO_ACCOUNTS),
         "training_loaded": training,
+        "hiring_loaded": hiring,
     }

@@ -259,7 +259,12 @@ def seed(*, accounts: dict[str, User]) -> bool:
             Participant.objects.get(user=user)
             if user
             else participant_services.participant_create_invited(
-                email=email, first_name=first, last_name=last, zip_code=ZIPS[i % len(ZIPS)], by=staff
+                email=email,
+                first_name=first,
+                last_name=last,
+                zip_code=ZIPS[i % len(ZIPS)],
+                by=staff,
+                invite=False,
             )
         )
         organization = oic if i % 2 == 0 else united_way

@@ -19,10 +19,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {result['accounts']} demo accounts ({result['accounts_created']} new); "
                 + (
-                    "training, support and case notes loaded."
+                    "training, support and case notes loaded; "
                     if result["training_loaded"]
-                    else "training data unchanged."
+                    else "training unchanged; "
                 )
+                + ("hiring loaded." if result["hiring_loaded"] else "hiring unchanged.")
             )
         )
         for spec in demo.DEMO_ACCOUNTS:

@@ -269,7 +269,7 @@ def seed(*, accounts: dict[str, User]) -> bool:
         )
         organization = oic if i % 2 == 0 else united_way
         participant = _intake(participant, i, organization)
-        if i % 4 != 3:  # every fourth one waits in the queue
+        if i % 6 not in (4, 5):  # a third wait in their organization's queue
             participant.navigator = nav_oic if organization == oic else nav_uw
             participant.save(update_fields=["navigator"])
         people.append(participant)

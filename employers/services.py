@@ -348,3 +348,494 @@ def retention_reminders_send_due() -> int:
 
     due = RetentionCheck.objects.filter(reminder_sent_at=None, outcome="", due_on__lte=timezone.localdate())
     return sum(retention_reminder_send(check_id=pk) for pk in due.values_list("pk", flat=True))
+
+
+# =============================================================================================
+# Hiring: the employer's profile and colleagues, opportunities, applications, hires, mentoring.
+# (Kept as one block; placements, the standard and retention live in the sections above.)
+# =============================================================================================
+
+OPPORTUNITY_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "location",
+    "is_remote",
+    "hourly_wage",
+    "fixed_fee",
+    "estimated_hours",
+    "hours_per_week",
+    "deadline",
+    "advancement_path",
+    "benefit_health",
+    "benefit_dental_vision",
+    "benefit_paid_time_off",
+    "benefit_retirement",
+    "benefit_tuition",
+)
+
+
+@transaction.atomic
+def employer_profile_update(
+    *, employer: Employer, by, name: str, industry: str = "", size: str = "", website: str = ""
+) -> Employer:
+    """The employer's own details, changed by one of its owners."""
+    from django.core.exceptions import PermissionDenied
+
+    from mtw_portal import access
+
+    if not access.can_manage_employer(by, employer):
+        raise PermissionDenied
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    employer.name = " ".join(name.split())
+    employer.industry, employer.size, employer.website = industry.strip(), size, website.strip()
+    if Employer.objects.filter(name__iexact=employer.name).exclude(pk=employer.pk).exists():
+        raise ValidationError({"name": _("An employer with this name already exists.")})
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_colleague_invite(
+    *, by_member: EmployerMember, email: str, first_name: str, last_name: str, role: str
+) -> EmployerMember:
+    """An owner invites a colleague: an employer account of the same employer, emailed a link."""
+    from django.core.exceptions import PermissionDenied
+
+    from mtw_portal import access
+    from mtw_portal.accounts.models import Role
+    from mtw_portal.accounts.services import user_invite
+
+    if not access.can_manage_employer(by_member.user, by_member.employer):
+        raise PermissionDenied
+    if role not in EmployerMember.Role.values:
+        raise ValidationError({"role": _("Choose the role from the list.")})
+    invitation = user_invite(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.EMPLOYER,
+        organization=by_member.employer,
+        invited_by=by_member.user,
+    )
+    member = EmployerMember.objects.select_related("user", "employer").get(user=invitation.user)
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+def _opportunity_pay_errors(opportunity) -> dict[str, str]:
+    """Every opportunity is paid: an hourly wage, or (a micro-internship only) a fixed fee with
+    the hours it should take, so its effective hourly rate can be shown."""
+    from employers.models import Kind
+
+    micro = opportunity.kind == Kind.MICRO_INTERNSHIP
+    if opportunity.fixed_fee is not None:
+        errors = {}
+        if not micro:
+            errors["fixed_fee"] = _("Only a micro-internship can pay a fixed fee: give an hourly wage.")
+        elif opportunity.hourly_wage is not None:
+            errors["fixed_fee"] = _("Give an hourly wage or a fixed fee, not both.")
+        if micro and not opportunity.estimated_hours:
+            errors["estimated_hours"] = _("Give the hours the project should take.")
+        return errors
+    if opportunity.hourly_wage is None:
+        if micro:
+            return {"hourly_wage": _("Give an hourly wage, or a fixed fee with the hours it should take.")}
+        return {"hourly_wage": _("Give the hourly wage: every opportunity on the board is paid.")}
+    return {}
+
+
+def _opportunity_opening_errors(opportunity) -> dict[str, str]:
+    """What an opportunity needs before it goes on the board, besides its pay."""
+    from employers.models import Kind
+
+    errors = _opportunity_pay_errors(opportunity)
+    if not opportunity.is_remote and not opportunity.location.strip():
+        errors["location"] = _("Give the location, or mark the opportunity as remote.")
+    if opportunity.hours_per_week is None and opportunity.kind != Kind.MICRO_INTERNSHIP:
+        errors["hours_per_week"] = _("Give the hours per week.")
+    if opportunity.deadline is not None and opportunity.deadline < timezone.localdate():
+        errors["deadline"] = _("The deadline has passed: choose a later date or leave it empty.")
+    return errors
+
+
+@transaction.atomic
+def opportunity_save(*, opportunity=None, employer: Employer, by, skills: list[str] | None = None, **fields):
+    """Create (a draft, ``opportunity=None``) or update an opportunity of ``employer``."""
+    from employers.models import Opportunity
+    from programs.services import skills_from_names
+
+    unknown = set(fields) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
+    if opportunity is None:
+        opportunity = Opportunity(employer=employer, created_by=by)
+    elif opportunity.employer_id != employer.pk:
+        raise ValueError("the opportunity belongs to another employer")
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.title = " ".join(opportunity.title.split())
+    opportunity.location = " ".join(opportunity.location.split())
+    errors: dict = {}
+    try:
+        opportunity.full_clean(exclude=["created_by"], validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    rules = (
+        _opportunity_opening_errors(opportunity)
+        if opportunity.state == Opportunity.State.OPEN
+        else _opportunity_pay_errors(opportunity)
+    )
+    for field, message in rules.items():
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    opportunity.save()
+    if skills is not None:
+        opportunity.skills.set(skills_from_names(skills))
+    return opportunity
+
+
+OPPORTUNITY_STATE_ACTIONS = ("open", "reopen", "close")
+
+
+@transaction.atomic
+def opportunity_set_state(*, opportunity, by, action: str):
+    """``open`` (a draft, or ``reopen`` a closed one) puts it on the board; ``close`` takes it off.
+    Closing stops new applications; the applicants already in the pipeline stay."""
+    from employers.models import Opportunity
+
+    State = Opportunity.State
+    opportunity = Opportunity.objects.select_for_update().select_related("employer").get(pk=opportunity.pk)
+    if action in ("open", "reopen"):
+        if opportunity.state == State.OPEN:
+            raise ValidationError(_("This opportunity is already open."))
+        if action == "reopen" and opportunity.state != State.CLOSED:
+            raise ValidationError(_("Only a closed opportunity can be reopened."))
+        errors = _opportunity_opening_errors(opportunity)
+        if errors:
+            raise ValidationError(errors)
+        opportunity.state = State.OPEN
+        opportunity.opened_at = opportunity.opened_at or timezone.now()
+    elif action == "close":
+        if opportunity.state != State.OPEN:
+            raise ValidationError(_("Only an open opportunity can be closed."))
+        opportunity.state = State.CLOSED
+    else:
+        raise ValidationError(_("Unknown action."))
+    opportunity.save(update_fields=["state", "opened_at"])
+    return opportunity
+
+
+def opportunity_is_taking_applications(opportunity) -> bool:
+    from employers.models import Opportunity
+
+    return opportunity.state == Opportunity.State.OPEN and (
+        opportunity.deadline is None or opportunity.deadline >= timezone.localdate()
+    )
+
+
+@transaction.atomic
+def application_create(*, participant, opportunity, note: str = "", resume=None):
+    """A participant (with their intake done) applies to an open opportunity, once."""
+    from django.db import IntegrityError
+
+    from employers.models import Application, Opportunity
+    from employers.validators import validate_resume
+
+    if participant.intake_completed_at is None:
+        raise ValidationError(_("Complete your profile before you apply."))
+    opportunity = Opportunity.objects.select_related("employer").get(pk=opportunity.pk)
+    if not opportunity_is_taking_applications(opportunity):
+        raise ValidationError(_("This opportunity is not taking applications."))
+    already = _("You have already applied to this opportunity.")
+    if Application.objects.filter(opportunity=opportunity, participant=participant).exists():
+        raise ValidationError(already)
+    if resume:
+        validate_resume(resume)
+        resume.name = "resume.pdf"  # stored under a random name; never the uploader's
+    application = Application(
+        opportunity=opportunity, participant=participant, note=note.strip(), resume=resume or ""
+    )
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # the same person, twice at once
+        raise ValidationError(already) from None
+    return application
+
+
+def application_transitions() -> dict[str, frozenset[str]]:
+    """Where an employer may move an application from each state. Hired, declined and withdrawn
+    are final."""
+    from employers.models import Application
+
+    State = Application.State
+    return {
+        State.APPLIED: frozenset({State.INTERVIEWING, State.OFFERED, State.DECLINED}),
+        State.INTERVIEWING: frozenset({State.OFFERED, State.DECLINED}),
+        State.OFFERED: frozenset({State.HIRED, State.DECLINED}),
+    }
+
+
+def application_action_state(action: str) -> str | None:
+    """The state an action (as in ``access.APPLICATION_ACTIONS``) moves an application to."""
+    from employers.models import Application
+
+    State = Application.State
+    return {
+        "interview": State.INTERVIEWING,
+        "offer": State.OFFERED,
+        "hire": State.HIRED,
+        "decline": State.DECLINED,
+        "withdraw": State.WITHDRAWN,
+    }.get(action)
+
+
+def _application_for_change(application, by, action: str):
+    from django.core.exceptions import PermissionDenied
+
+    from employers.models import Application
+    from mtw_portal import access
+
+    application = (
+        Application.objects.select_for_update()
+        .select_related("opportunity__employer", "participant__user")
+        .get(pk=application.pk)
+    )
+    if not access.can_act_on_application(by, application, action):
+        raise PermissionDenied
+    return application
+
+
+def _check_transition(application, to_state: str) -> None:
+    if to_state not in application_transitions().get(application.state, frozenset()):
+        raise ValidationError(
+            _("An application that is “%(state)s” cannot be moved to “%(to)s”.")
+            % {
+                "state": application.get_state_display(),
+                "to": type(application).State(to_state).label,
+            }
+        )
+
+
+@transaction.atomic
+def application_move(*, application, by, to_state: str):
+    """The employer moves an applicant through the pipeline: interviewing, offered, declined.
+    Hiring goes through ``application_hire``, which records the placement."""
+    from employers.models import Application
+
+    State = Application.State
+    if to_state not in State.values:
+        raise ValidationError(_("Unknown state."))
+    if to_state == State.HIRED:
+        raise ValidationError(_("Record the hire with its start date and pay."))
+    if to_state == State.WITHDRAWN:
+        raise ValidationError(_("Only the applicant can withdraw an application."))
+    action = {State.INTERVIEWING: "interview", State.OFFERED: "offer", State.DECLINED: "decline"}.get(
+        to_state
+    )
+    if action is None:
+        raise ValidationError(
+            _("An application cannot be moved to “%(to)s”.") % {"to": State(to_state).label}
+        )
+    application = _application_for_change(application, by, action)
+    _check_transition(application, to_state)
+    application.state = to_state
+    application.decided_by = by
+    application.save(update_fields=["state", "decided_by", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application, by):
+    """The applicant takes their application back, while it is still open."""
+    from employers.models import Application
+
+    State = Application.State
+    application = _application_for_change(application, by, "withdraw")
+    if application.state not in (State.APPLIED, State.INTERVIEWING, State.OFFERED):
+        raise ValidationError(_("This application can no longer be withdrawn."))
+    application.state = State.WITHDRAWN
+    application.decided_by = by
+    application.save(update_fields=["state", "decided_by", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_hire(*, application, by, start_date, **fields):
+    """Hire an applicant who was offered the job: the application is hired and a placement
+    (source ``hire``, the opportunity's kind) is recorded and judged against the good-job standard."""
+    from employers.models import Application, Placement
+
+    State = Application.State
+    application = _application_for_change(application, by, "hire")
+    _check_transition(application, State.HIRED)
+    if fields.get("hourly_wage") is None:
+        raise ValidationError({"hourly_wage": _("Give the hourly wage.")})
+    opportunity = application.opportunity
+    if Placement.objects.filter(
+        participant=application.participant,
+        employer=opportunity.employer,
+        kind=opportunity.kind,
+        start_date=start_date,
+    ).exists():
+        raise ValidationError(
+            {"start_date": _("This person already has a placement of this kind with you on this date.")}
+        )
+    placement = placement_save(
+        participant=application.participant,
+        employer=opportunity.employer,
+        kind=opportunity.kind,
+        start_date=start_date,
+        source=Placement.Source.HIRE,
+        by=by,
+        application=application,
+        **fields,
+    )
+    application.state = State.HIRED
+    application.decided_by = by
+    application.save(update_fields=["state", "decided_by", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def mentor_offer_save(
+    *, member: EmployerMember, offer=None, topics: str, capacity: int, is_active: bool = True
+):
+    """An employer member offers (or changes, or pauses) their mentoring."""
+    from django.core.exceptions import PermissionDenied
+
+    from employers.models import MentorOffer
+
+    if offer is not None:
+        offer = MentorOffer.objects.select_for_update().get(pk=offer.pk)
+        if offer.member_id != member.pk:
+            raise PermissionDenied
+    offer = offer or MentorOffer(member=member)
+    offer.topics, offer.capacity, offer.is_active = " ".join(topics.split()), capacity, is_active
+    offer.full_clean()
+    if offer.pk:
+        active = offer.matches.filter(ended_at__isnull=True).count()
+        if capacity < active:
+            raise ValidationError(
+                {
+                    "capacity": _("You mentor %(count)s people now: end a match before lowering this.")
+                    % {"count": active}
+                }
+            )
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def mentor_match(*, offer, participant, by):
+    """A navigator (of the participant's organization) or grant staff pairs a mentor with a participant,
+    within the mentor's capacity."""
+    from django.core.exceptions import PermissionDenied
+
+    from employers.models import MentorMatch, MentorOffer
+    from mtw_portal import access
+
+    if not access.can_manage_support(by, participant):
+        raise PermissionDenied
+    offer = MentorOffer.objects.select_for_update().get(pk=offer.pk)
+    if not offer.is_active:
+        raise ValidationError({"offer": _("This mentor is not taking mentees right now.")})
+    active = MentorMatch.objects.filter(offer=offer, ended_at__isnull=True)
+    if active.filter(participant=participant).exists():
+        raise ValidationError({"participant": _("This person is already matched with this mentor.")})
+    if active.count() >= offer.capacity:
+        raise ValidationError({"offer": _("This mentor has no room for another mentee.")})
+    match = MentorMatch(offer=offer, participant=participant, matched_by=by)
+    match.full_clean()
+    match.save()
+    return match
+
+
+@transaction.atomic
+def mentor_match_end(*, match, by):
+    from django.core.exceptions import PermissionDenied
+
+    from employers.models import MentorMatch
+    from mtw_portal import access
+
+    match = MentorMatch.objects.select_for_update().select_related("participant").get(pk=match.pk)
+    if not access.can_manage_support(by, match.participant):
+        raise PermissionDenied
+    if match.ended_at is not None:
+        raise ValidationError(_("This match has already ended."))
+    match.ended_at = timezone.now()
+    match.save(update_fields=["ended_at"])
+    return match
+
+
+# =============================================================================================
+# Placements recorded in the portal by navigators and grant staff (placement pages, placement
+# import). Judging, retention checks and the standard are in the placement section above.
+# =============================================================================================
+
+
+def employer_find_or_create(*, name: str) -> tuple[Employer, bool]:
+    """The employer of this name (any case, spaces tidied), or a new one: (employer, created)."""
+    name = " ".join(name.split())
+    existing = Employer.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing, False
+    return employer_create(name=name), True
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    by,
+    participant,
+    kind: str,
+    start_date,
+    employer: Employer | None = None,
+    employer_name: str = "",
+    placement=None,
+    **fields,
+):
+    """A navigator of the person's organization, or grant staff, records a placement (source
+    ``navigator``) or corrects one (keeping its source). ``employer_name`` names an employer not
+    in the list: found in any case, or created. The placement is judged again on saving."""
+    from django.core.exceptions import PermissionDenied
+
+    from employers.models import Placement
+    from mtw_portal import access
+
+    if not access.can_manage_support(by, participant):
+        raise PermissionDenied
+    if placement is not None and placement.participant_id != participant.pk:
+        raise ValueError("the placement belongs to another participant")
+    if employer is None:
+        if not employer_name.strip():
+            raise ValidationError({"employer": _("Choose the employer, or type a new employer's name.")})
+        employer, _created = employer_find_or_create(name=employer_name)
+    same = Placement.objects.filter(
+        participant=participant, employer=employer, kind=kind, start_date=start_date
+    )
+    if placement is not None:
+        same = same.exclude(pk=placement.pk)
+    if same.exists():
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "This person already has a placement of this kind with this employer on this date."
+                )
+            }
+        )
+    return placement_save(
+        participant=participant,
+        employer=employer,
+        kind=kind,
+        start_date=start_date,
+        source=placement.source if placement is not None else Placement.Source.NAVIGATOR,
+        by=by,
+        placement=placement,
+        **fields,
+    )

@@ -297,8 +297,9 @@ def can_act_on_enrollment(user, enrollment, action: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
-# Imports: an uploaded batch is seen by its uploader (while they still manage its provider)
-# and by grant staff; anyone else gets 404.
+# Imports: an uploaded batch is seen by its uploader (while they still manage its provider;
+# for placements, while they are still a navigator: the importer scopes the rows to their
+# organization each time it runs) and by grant staff; anyone else gets 404.
 
 
 def import_batch_for(user, pk: int, *, kind: str):
@@ -315,6 +316,8 @@ def import_batch_for(user, pk: int, *, kind: str):
     if batch.uploaded_by_id == user.pk and (
         batch.scope_provider is not None and can_manage_provider(user, batch.scope_provider)
     ):
+        return batch
+    if batch.uploaded_by_id == user.pk and kind == "placements" and has_role(user, Role.NAVIGATOR):
         return batch
     raise Http404
 
@@ -402,3 +405,80 @@ def retention_checks_visible_to(user):
     from employers.models import RetentionCheck
 
     return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
+
+
+def retention_check_for(user, pk: int, *, edit: bool = False):
+    """A retention check of a placement visible to ``user`` (else 404); ``edit`` (record its
+    outcome): navigators of the person's organization and grant staff (else 403)."""
+    from django.shortcuts import get_object_or_404
+
+    checks = retention_checks_visible_to(user).select_related(
+        "placement__participant__user", "placement__employer"
+    )
+    check = get_object_or_404(checks, pk=pk)
+    if edit and not can_manage_support(user, check.placement.participant):
+        raise PermissionDenied
+    return check
+
+
+# ---------------------------------------------------------------------------------------
+# Hiring and mentoring, on an object already in hand (services re-check with these).
+
+
+def can_act_on_application(user, application, action: str) -> bool:
+    """``application_for``'s rule for one application in hand: the role may do ``action``, and the
+    application is theirs (the employer's members; the participant; grant staff, any)."""
+    if action not in APPLICATION_ACTIONS.get(getattr(user, "role", None), frozenset()):
+        return False
+    if has_role(user, Role.STAFF):
+        return True
+    if has_role(user, Role.EMPLOYER):
+        return employer_member_for(user).employer_id == application.opportunity.employer_id
+    if has_role(user, Role.PARTICIPANT):
+        return application.participant.user_id == user.pk
+    return False
+
+
+def can_manage_employer(user, employer) -> bool:
+    """May change ``employer``'s details and invite colleagues: its owners."""
+    from employers.models import EmployerMember
+
+    if not has_role(user, Role.EMPLOYER):
+        return False
+    member = employer_member_for(user)
+    return member.employer_id == employer.pk and member.role == EmployerMember.Role.OWNER
+
+
+# Mentoring: an employer member sees their own offers; navigators (of the mentee's organization)
+# and grant staff make and end matches.
+
+
+def mentor_offer_for(user, pk: int):
+    """One of the signed-in employer member's own mentor offers, else 404."""
+    from django.shortcuts import get_object_or_404
+
+    from employers.models import MentorOffer
+
+    return get_object_or_404(MentorOffer.objects.filter(member=employer_member_for(user)), pk=pk)
+
+
+def mentor_matches_visible_to(user):
+    from employers.models import MentorMatch
+
+    if has_role(user, Role.EMPLOYER):
+        return MentorMatch.objects.filter(offer__member=employer_member_for(user))
+    return MentorMatch.objects.filter(participant__in=participants_supported_by(user))
+
+
+def mentor_match_for(user, pk: int):
+    """A match ``user`` may end: of their organization's participants (navigators), any (grant staff)."""
+    from django.shortcuts import get_object_or_404
+
+    from employers.models import MentorMatch
+
+    return get_object_or_404(
+        MentorMatch.objects.filter(participant__in=participants_supported_by(user)).select_related(
+            "participant__user", "offer__member__user"
+        ),
+        pk=pk,
+    )

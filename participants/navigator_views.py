@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.forms import apply_validation_error
@@ -108,6 +109,7 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None):
         "show_notes": access.can_see_case_notes(user, participant),
     }
     if context["manage_support"]:
+        context["placements"] = placement_list_for_participant(participant=participant, viewer=user)
         items = selectors.support_item_list(participant=participant)
         context.update(
             support_items=items,

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from employers.placement_selectors import placement_list_for_participant
+from employers.selectors import application_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.forms import apply_validation_error
@@ -33,6 +35,8 @@ def home(request):
             "support_totals": selectors.support_totals(items=items),
             "support_requests": participant.support_requests.order_by("-created_at")[:10],
             "next_steps": selectors.next_steps(participant=participant, enrollments=enrollments),
+            "applications": application_list_for_participant(participant=participant)[:10],
+            "placements": placement_list_for_participant(participant=participant),
         },
     )
 

@@ -1,4 +1,4 @@
-"""Spreadsheet imports: one framework for every kind (enrollment rosters; placements later).
+"""Spreadsheet imports: one framework for every kind (enrollment rosters, placements).
 
 The command line (``manage.py import_roster KIND FILE``) and the web (upload, preview,
 confirm) share everything here:
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 # framework does not import the apps (and the apps may import the framework).
 IMPORTERS: dict[str, str] = {
     "enrollments": "programs.roster_import.EnrollmentRosterImporter",
+    "placements": "employers.placement_import.PlacementImporter",
 }
 
 MAX_COLUMNS = 100  # more than any kind needs: a wider sheet has unknown columns anyway

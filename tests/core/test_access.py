@@ -16,6 +16,9 @@ PUBLIC = {
     "accounts:invitation_accept",
     "programs:catalogue",
     "programs:program_detail",
+    "employers:board",
+    "employers:opportunity_detail",
+    "employers:retention_confirm",
 }
 
 ROUTES = portal_routes()

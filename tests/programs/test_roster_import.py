@@ -563,8 +563,8 @@ def test_a_file_over_the_row_limit_is_refused(tmp_path, cohort, settings):
 
 
 def test_an_unknown_kind_or_a_missing_file_is_a_clear_error(tmp_path, db):
-    with pytest.raises(CommandError, match="invalid choice: 'placements'"):
-        call_command("import_roster", "placements", str(tmp_path / "x.csv"))
+    with pytest.raises(CommandError, match="invalid choice: 'payroll'"):
+        call_command("import_roster", "payroll", str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_roster", "enrollments", str(tmp_path / "missing.csv"))
 

@@ -173,6 +173,28 @@ def participant_export(*, participant: Participant) -> dict:
             {"type": c.type, "name": c.name, "issuer": c.issuer, "awarded_on": c.awarded_on.isoformat()}
             for c in participant.credentials.all()
         ],
+        "placements": [
+            {
+                "employer": p.employer.name,
+                "kind": p.kind,
+                "title": p.title,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+                "hourly_wage": str(p.hourly_wage) if p.hourly_wage is not None else None,
+                "hours_per_week": str(p.hours_per_week),
+                "good_job": p.is_good_job,
+            }
+            for p in participant.placements.select_related("employer")
+        ],
+        "applications": [
+            {
+                "opportunity": a.opportunity.title,
+                "employer": a.opportunity.employer.name,
+                "state": a.state,
+                "applied_at": a.created_at.isoformat(),
+            }
+            for a in participant.applications.select_related("opportunity__employer")
+        ],
         "support_received": [
             {"type": i.type, "amount": str(i.amount), "given_on": i.given_on.isoformat(), "state": i.state}
             for i in participant.support_items.all()

@@ -170,3 +170,27 @@ def test_other_roles_cannot_use_the_participant_pages(client, navigator):
     client.force_login(navigator)
     assert client.get(reverse("participants:profile")).status_code == 403
     assert client.get(reverse("participants:profile_download")).status_code == 403
+
+
+def test_the_data_download_includes_placements_and_applications(client, participant, employer):
+    from datetime import date
+    from decimal import Decimal
+
+    from employers.services import placement_save
+
+    record = factories.participant_record(participant)
+    placement_save(
+        participant=record,
+        employer=employer,
+        kind="full_time",
+        start_date=date(2026, 1, 5),
+        source="navigator",
+        title="Help Desk Analyst",
+        hourly_wage=Decimal("22.50"),
+        hours_per_week=Decimal("40"),
+    )
+    client.force_login(participant)
+    data = json.loads(client.get(reverse("participants:profile_download")).content)
+    assert data["placements"][0]["title"] == "Help Desk Analyst"
+    assert data["placements"][0]["hourly_wage"] == "22.50"
+    assert data["applications"] == []

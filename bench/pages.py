@@ -165,6 +165,10 @@ def main() -> int:
         ("provider programs", "provider@demo.test", reverse("programs:provider_home")),
         ("cohort roster", "provider@demo.test", reverse("programs:cohort_roster", args=[cohort.pk])),
         ("staff people", "staff@demo.test", reverse("accounts:people_list")),
+        ("jobs board (public)", None, reverse("employers:board")),
+        ("employer home", "employer@demo.test", reverse("employers:home")),
+        ("staff placements", "staff@demo.test", reverse("employers:placements")),
+        ("navigator retention", "navigator@demo.test", reverse("employers:retention_checks")),
     ]
     rows = []
     floor_ms = None

@@ -157,3 +157,26 @@ def test_templates_mark_their_text_for_translation():
         if BARE_PHRASE.search(line)
     ]
     assert not bare, "wrap these in {% translate %} or {% blocktranslate %}:\n" + "\n".join(bare)
+
+
+@pytest.mark.parametrize("language", ["es", "ht"])
+def test_money_is_written_with_a_decimal_point_in_every_language(language):
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        rendered = Template("{% load humanize %}${{ amount|floatformat:2|intcomma }}").render(
+            Context({"amount": Decimal("1234.5")})
+        )
+    assert rendered == "$1,234.50"
+
+
+def test_creole_dates_are_numeric_not_english_month_names():
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    with translation.override("ht"):
+        assert formats.date_format(date(2026, 12, 25)) == "25/12/2026"

@@ -30,13 +30,12 @@ from employers.placement_import import COLUMNS as IMPORT_COLUMNS
 from employers.placement_import import PlacementImporter
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core import services as core_services
-from mtw_portal.core.forms import ImportFileForm, apply_validation_error
+from mtw_portal.core import import_pages
+from mtw_portal.core.forms import apply_validation_error
 
 PAGE_SIZE = 25
 NEAR_MISSES_SHOWN = 25
 IMPORT_KIND = PlacementImporter.kind
-PREVIEW_ROWS = 200  # planned actions listed on the import preview; the counts cover them all
 
 
 def _query_string(request, *, without: str = "page") -> str:
@@ -303,60 +302,24 @@ def retention_confirm(request, token: str):
 def placement_import(request):
     """Upload a placements file (the same importer as ``manage.py import_roster placements``)."""
     navigator = access.navigator_for(request.user) if access.has_role(request.user, Role.NAVIGATOR) else None
-    form = ImportFileForm(request.POST or None, request.FILES or None, columns=IMPORT_COLUMNS)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = core_services.import_batch_create(
-                kind=IMPORT_KIND,
-                uploaded_by=request.user,
-                scope_provider=None,
-                filename=upload.name,
-                content=upload.read(),
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            return redirect("employers:placement_import_preview", pk=batch.pk)
-    return render(
+    return import_pages.upload(
         request,
-        "employers/placements/import_upload.html",
-        {"form": form, "organization": navigator.organization if navigator else None},
+        kind=IMPORT_KIND,
+        columns=IMPORT_COLUMNS,
+        template="employers/placements/import_upload.html",
+        preview_url="employers:placement_import_preview",
+        context={"organization": navigator.organization if navigator else None},
     )
 
 
 @access.role_required(Role.NAVIGATOR, Role.STAFF)
 def placement_import_preview(request, pk: int):
-    """GET: what confirming would do now. POST: confirm (plans again, writes all or nothing, once)."""
-    batch = access.import_batch_for(request.user, pk, kind=IMPORT_KIND)
-    if request.method == "POST" and batch.applied_at is None:
-        try:
-            result = core_services.import_batch_apply(batch=batch, user=request.user)
-        except core_services.BatchAlreadyApplied:
-            messages.info(request, _("This file has already been imported; nothing more was written."))
-            return redirect("employers:placement_import_preview", pk=batch.pk)
-        if result.ok:
-            messages.success(
-                request, _("Placements imported: %(summary)s") % {"summary": result.summary_line()}
-            )
-            return redirect("employers:placement_import_preview", pk=batch.pk)
-        messages.error(request, _("Nothing was written: the file has problems now (see below)."))
-    elif request.method == "POST":
-        messages.info(request, _("This file has already been imported; nothing more was written."))
-        return redirect("employers:placement_import_preview", pk=batch.pk)
-    elif batch.applied_at is None:
-        result = core_services.import_batch_plan(batch=batch, user=request.user)
-    else:
-        result = None  # applied: the record of what was done
-    return render(
+    return import_pages.preview(
         request,
-        "employers/placements/import_preview.html",
-        {
-            "batch": batch,
-            "result": result,
-            "record": batch.result if batch.applied_at else None,
-            "actions": result.actions[:PREVIEW_ROWS] if result else [],
-            "more_actions": max(len(result.actions) - PREVIEW_ROWS, 0) if result else 0,
-            "rejected_rows": len({e.row for e in result.errors if e.row}) if result else 0,
-        },
+        pk,
+        kind=IMPORT_KIND,
+        template="employers/placements/import_preview.html",
+        preview_url="employers:placement_import_preview",
+        upload_url="employers:placement_import",
+        done_message=_("Placements imported: %(summary)s"),
     )

@@ -1,0 +1,79 @@
+"""The two pages every spreadsheet import has: upload, then preview and confirm.
+
+Each kind's views pass their words, templates and scope; the flow is written once here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mtw_portal import access
+from mtw_portal.core import services as core_services
+from mtw_portal.core.forms import ImportFileForm, apply_validation_error
+
+PREVIEW_ROWS = 200  # planned actions listed on the preview; the counts cover them all
+
+
+def upload(
+    request, *, kind: str, columns, template: str, preview_url: str, scope_provider=None, context=None
+):
+    form = ImportFileForm(request.POST or None, request.FILES or None, columns=columns)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            batch = core_services.import_batch_create(
+                kind=kind,
+                uploaded_by=request.user,
+                scope_provider=scope_provider,
+                filename=upload_file.name,
+                content=upload_file.read(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect(preview_url, pk=batch.pk)
+    return render(request, template, {"form": form, "columns": columns, **(context or {})})
+
+
+def preview(
+    request, pk: int, *, kind: str, template: str, preview_url: str, upload_url: str, done_message: str
+):
+    """GET: what confirming would do now. POST: confirm (plans again, writes all or nothing, once).
+
+    ``done_message`` has a ``%(summary)s`` placeholder.
+    """
+    batch = access.import_batch_for(request.user, pk, kind=kind)
+    already = _("This file has already been imported; nothing more was written.")
+    result = None  # once applied, the page shows the record of what was done
+    if request.method == "POST" and batch.applied_at is None:
+        try:
+            result = core_services.import_batch_apply(batch=batch, user=request.user)
+        except core_services.BatchAlreadyApplied:
+            messages.info(request, already)
+            return redirect(preview_url, pk=batch.pk)
+        if result.ok:
+            messages.success(request, done_message % {"summary": result.summary_line()})
+            return redirect(preview_url, pk=batch.pk)
+        messages.error(request, _("Nothing was written: the file has problems now (see below)."))
+    elif request.method == "POST":
+        messages.info(request, already)
+        return redirect(preview_url, pk=batch.pk)
+    elif batch.applied_at is None:
+        result = core_services.import_batch_plan(batch=batch, user=request.user)
+    return render(
+        request,
+        template,
+        {
+            "batch": batch,
+            "result": result,
+            "record": batch.result if batch.applied_at else None,
+            "actions": result.actions[:PREVIEW_ROWS] if result else [],
+            "more_actions": max(len(result.actions) - PREVIEW_ROWS, 0) if result else 0,
+            "rejected_rows": len({e.row for e in result.errors if e.row}) if result else 0,
+            "upload_url": reverse(upload_url),
+        },
+    )

@@ -33,7 +33,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +42,15 @@ from employers.good_jobs import failed_tests
 from employers.models import Employer, GoodJobStandard, Kind, Placement
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.imports import Importer, ImportResult, PlannedAction, RowError, Table, sort_errors
+from mtw_portal.core.imports import (
+    Importer,
+    ImportResult,
+    PlannedAction,
+    RowError,
+    Table,
+    sort_errors,
+)
+from participants.selectors import participant_of
 
 COLUMNS = (
     "email",
@@ -135,12 +142,6 @@ class _Plan:
     new_employers: dict = field(default_factory=dict)  # employer key -> (name, first row)
 
 
-class _WriteError(Exception):
-    def __init__(self, error: RowError):
-        super().__init__(str(error))
-        self.error = error
-
-
 class PlacementImporter(Importer):
     kind = "placements"
     columns = COLUMNS
@@ -156,10 +157,7 @@ class PlacementImporter(Importer):
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
 
-    def plan(self, table: Table) -> ImportResult:
-        return self._plan(table).result
-
-    def _plan(self, table: Table) -> _Plan:
+    def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
         errors: list[RowError] = []
         lines = [self._parse(row, errors, today) for row in table.rows]
@@ -354,7 +352,7 @@ class PlacementImporter(Importer):
             message = None
             if self.scope_organization_id is not None:
                 # Never tells a navigator whether someone outside their organization exists.
-                record = self._participant_of(user) if is_participant else None
+                record = participant_of(user) if is_participant else None
                 if record is None or record.organization_id != self.scope_organization_id:
                     message = _("this participant is not in your organization")
             elif user is None:
@@ -383,7 +381,7 @@ class PlacementImporter(Importer):
         """Existing placements by (participant id, employer id, kind, start date)."""
         participant_ids = set()
         for line in lines:
-            participant = self._participant_of(plan.users.get(line.email))
+            participant = participant_of(plan.users.get(line.email))
             if participant is not None:
                 participant_ids.add(participant.pk)
         found = {}
@@ -396,20 +394,11 @@ class PlacementImporter(Importer):
                 found[key] = placement
         return found
 
-    @staticmethod
-    def _participant_of(user):
-        if user is None:
-            return None
-        try:
-            return user.participant
-        except user._meta.model.participant.RelatedObjectDoesNotExist:
-            return None
-
     # --- Planning each row ----------------------------------------------------------------
 
     def _plan_steps(self, plan: _Plan, lines: list[_Line], existing: dict) -> None:
         for line in lines:
-            participant = self._participant_of(plan.users.get(line.email))
+            participant = participant_of(plan.users.get(line.email))
             employer = plan.employers.get(line.employer_key)
             placement = None
             if participant is not None and employer is not None:
@@ -461,29 +450,6 @@ class PlacementImporter(Importer):
 
     # --- Phase 2: write, all or nothing ---------------------------------------------------
 
-    def apply(self, table: Table) -> ImportResult:
-        try:
-            with transaction.atomic():
-                plan = self._plan(table)
-                if plan.result.errors:
-                    return plan.result
-                self._write(plan)
-        except _WriteError as exc:
-            return ImportResult(kind=self.kind, errors=[exc.error])
-        except IntegrityError:
-            return ImportResult(
-                kind=self.kind,
-                errors=[
-                    RowError(
-                        None,
-                        "file",
-                        _("the records changed while importing, so nothing was written; import it again"),
-                    )
-                ],
-            )
-        plan.result.applied = True
-        return plan.result
-
     def _write(self, plan: _Plan) -> None:
         from participants import services as participant_services
 
@@ -497,9 +463,9 @@ class PlacementImporter(Importer):
             line = step.line
             if line.email not in participants:
                 user = plan.users[line.email]
-                participants[line.email] = self._participant_of(
-                    user
-                ) or participant_services.participant_ensure(user=user)
+                participants[line.email] = participant_of(user) or participant_services.participant_ensure(
+                    user=user
+                )
             placement = step.placement
             self._service(
                 line.number,
@@ -515,11 +481,3 @@ class PlacementImporter(Importer):
                 placement=placement,
                 **line.fields,
             )
-
-    @staticmethod
-    def _service(row: int | None, column: str, service, **kwargs):
-        """Call a write service; a refusal (the data changed since the plan) stops the whole import."""
-        try:
-            return service(**kwargs)
-        except ValidationError as exc:
-            raise _WriteError(RowError(row, column, " ".join(exc.messages))) from None

@@ -181,3 +181,13 @@ def next_steps(*, participant: Participant, enrollments) -> list[str]:
             _("Congratulations on completing training! Talk to your navigator about internships and jobs.")
         )
     return steps
+
+
+def participant_of(user):
+    """The participant record of ``user``, or None (no user, or not a participant)."""
+    if user is None:
+        return None
+    try:
+        return user.participant
+    except user._meta.model.participant.RelatedObjectDoesNotExist:
+        return None

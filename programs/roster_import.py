@@ -31,7 +31,6 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -48,6 +47,7 @@ from mtw_portal.core.imports import (
     sort_errors,
 )
 from participants import services as participant_services
+from participants.selectors import participant_of
 from programs import services
 from programs.models import (
     Cohort,
@@ -152,12 +152,6 @@ class _Plan:
     people_to_update: dict = field(default_factory=dict)  # email -> _Line with the roster's details
 
 
-class _WriteError(Exception):
-    def __init__(self, error: RowError):
-        super().__init__(str(error))
-        self.error = error
-
-
 class EnrollmentRosterImporter(Importer):
     kind = "enrollments"
     columns = COLUMNS
@@ -167,9 +161,6 @@ class EnrollmentRosterImporter(Importer):
         self.scope_provider = scope_provider  # None: any provider (grant staff, the command line)
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
-
-    def plan(self, table: Table) -> ImportResult:
-        return self._plan(table).result
 
     def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
@@ -396,7 +387,7 @@ class EnrollmentRosterImporter(Importer):
         """Existing enrollments by (participant id, cohort id), with their credentials."""
         participant_ids = set()
         for line in lines:
-            participant = self._participant_of(plan.users.get(line.email))
+            participant = participant_of(plan.users.get(line.email))
             if participant is not None:
                 participant_ids.add(participant.pk)
         cohort_ids = [cohort.pk for cohort in plan.cohorts.values()]
@@ -427,15 +418,6 @@ class EnrollmentRosterImporter(Importer):
             taken.update({row["cohort_id"]: row["n"] for row in counts})
         return taken
 
-    @staticmethod
-    def _participant_of(user):
-        if user is None:
-            return None
-        try:
-            return user.participant
-        except user._meta.model.participant.RelatedObjectDoesNotExist:
-            return None
-
     # --- Planning each row ----------------------------------------------------------------
 
     def _plan_steps(self, plan: _Plan, lines: list[_Line], existing: dict, today: date) -> None:
@@ -450,7 +432,7 @@ class EnrollmentRosterImporter(Importer):
             seen_people.add(line.email)
 
             cohort = plan.cohorts.get(line.cohort_key)
-            participant = self._participant_of(plan.users.get(line.email))
+            participant = participant_of(plan.users.get(line.email))
             enrollment = None
             if cohort is not None and participant is not None:
                 enrollment = existing.get((participant.pk, cohort.pk))
@@ -464,7 +446,7 @@ class EnrollmentRosterImporter(Importer):
 
     def _person_changes(self, plan: _Plan, line: _Line) -> list[str]:
         user = plan.users[line.email]
-        participant = self._participant_of(user)
+        participant = participant_of(user)
         if participant is not None and participant.intake_completed_at is not None:
             return []  # their own answers win
         current = (user.first_name, user.last_name, participant.zip_code if participant else "")
@@ -613,29 +595,6 @@ class EnrollmentRosterImporter(Importer):
 
     # --- Phase 2: write, all or nothing ---------------------------------------------------
 
-    def apply(self, table: Table) -> ImportResult:
-        try:
-            with transaction.atomic():
-                plan = self._plan(table, lock=True)
-                if plan.result.errors:
-                    return plan.result
-                self._write(plan)
-        except _WriteError as exc:
-            return ImportResult(kind=self.kind, errors=[exc.error])
-        except IntegrityError:
-            return ImportResult(
-                kind=self.kind,
-                errors=[
-                    RowError(
-                        None,
-                        "file",
-                        _("the records changed while importing, so nothing was written; import it again"),
-                    )
-                ],
-            )
-        plan.result.applied = True
-        return plan.result
-
     def _write(self, plan: _Plan) -> None:
         programs = dict(plan.programs)
         for key, (provider, name) in plan.new_programs.items():
@@ -671,9 +630,7 @@ class EnrollmentRosterImporter(Importer):
                 by=self.actor,
             )
         for email, user in plan.users.items():
-            participants[email] = self._participant_of(user) or participant_services.participant_ensure(
-                user=user
-            )
+            participants[email] = participant_of(user) or participant_services.participant_ensure(user=user)
         for email, line in plan.people_to_update.items():
             participant_services.participant_roster_details_save(
                 participant=participants[email],
@@ -705,11 +662,3 @@ class EnrollmentRosterImporter(Importer):
                     enrollment=enrollment,
                     **step.credential,
                 )
-
-    @staticmethod
-    def _service(row: int | None, column: str, service, **kwargs):
-        """Call a write service; a refusal (the data changed since the plan) stops the whole import."""
-        try:
-            return service(**kwargs)
-        except ValidationError as exc:
-            raise _WriteError(RowError(row, column, " ".join(exc.messages))) from None

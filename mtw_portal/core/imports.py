@@ -22,6 +22,8 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -324,6 +326,14 @@ def sort_errors(errors: list[RowError], columns: tuple[str, ...]) -> list[RowErr
 # --- Importers ----------------------------------------------------------------------------
 
 
+class WriteRefused(Exception):
+    """A write service refused a row while applying: the whole import is rolled back."""
+
+    def __init__(self, error: RowError):
+        super().__init__(str(error))
+        self.error = error
+
+
 class Importer:
     """One kind of import. Subclasses set ``kind`` and ``columns`` and implement both phases.
 
@@ -340,10 +350,38 @@ class Importer:
         self.actor = actor  # the user importing; None on the command line
 
     def plan(self, table: Table) -> ImportResult:
-        raise NotImplementedError
+        return self._plan(table).result
 
     def apply(self, table: Table) -> ImportResult:
+        """Plan again under locks and write it all, or nothing when any row is (now) bad."""
+        try:
+            with transaction.atomic():
+                plan = self._plan(table, lock=True)
+                if plan.result.errors:
+                    return plan.result
+                self._write(plan)
+        except WriteRefused as exc:
+            return ImportResult(kind=self.kind, errors=[exc.error])
+        except IntegrityError:
+            message = _("the records changed while importing, so nothing was written; import it again")
+            return ImportResult(kind=self.kind, errors=[RowError(None, "file", message)])
+        plan.result.applied = True
+        return plan.result
+
+    def _plan(self, table: Table, *, lock: bool = False):
+        """Check every row and say what would happen; an object with a ``result`` (ImportResult)."""
         raise NotImplementedError
+
+    def _write(self, plan) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _service(row: int | None, column: str, service, **kwargs):
+        """Call a write service; a refusal (the data changed since the plan) stops the whole import."""
+        try:
+            return service(**kwargs)
+        except ValidationError as exc:
+            raise WriteRefused(RowError(row, column, " ".join(exc.messages))) from None
 
     def run(self, data: bytes, *, apply: bool) -> ImportResult:
         """Read ``data``, then plan it (``apply=False``, a dry run) or apply it."""

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employers.models import Employer, EmployerAccountRequest, EmployerMember
+from mtw_portal.core.services import outcomes_changed
 
 
 def employer_member_set(
@@ -178,6 +179,7 @@ def placement_save(
     placement.full_clean(validate_constraints=False)
     placement.save()
     retention_checks_schedule(placement=placement)
+    outcomes_changed()
     return placement
 
 
@@ -248,6 +250,7 @@ def placements_rejudge(*, placements=None) -> dict[str, int]:
                 continue
             placement.save(update_fields=["is_good_job", "standard", "failed_tests", "judged_at"])
             changed += 1
+    outcomes_changed()
     return {"changed": changed, "unchanged": unchanged}
 
 
@@ -300,6 +303,7 @@ def retention_check_record(
         check.link_used_at = timezone.now()
     check.full_clean()
     check.save()
+    outcomes_changed()
     return check
 
 

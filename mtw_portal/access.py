@@ -482,3 +482,35 @@ def mentor_match_for(user, pk: int):
         ),
         pk=pk,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Coalition: working groups, their meetings, partners, pilots and awards. Grant staff see and
+# manage everything; anyone else sees only the working groups they are members of (and those
+# groups' meetings), and manages nothing (403). A group they are not in: 404.
+
+
+def coalition_groups_visible_to(user):
+    from coalition.models import WorkingGroup
+
+    if is_grant_staff(user):
+        return WorkingGroup.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return WorkingGroup.objects.none()
+    return WorkingGroup.objects.filter(memberships__user=user)
+
+
+def working_group_for(user, pk: int, *, manage: bool = False):
+    """Working group ``pk`` if ``user`` is a member or grant staff (else 404); ``manage``: grant
+    staff only (else 403)."""
+    from django.shortcuts import get_object_or_404
+
+    group = get_object_or_404(coalition_groups_visible_to(user), pk=pk)
+    if manage and not can_manage_coalition(user):
+        raise PermissionDenied
+    return group
+
+
+def can_manage_coalition(user) -> bool:
+    """Partners, groups' members, meetings, pilots and awards are managed by grant staff."""
+    return is_grant_staff(user)

@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). See README, "Configurat
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,8 @@ MTW_RESUME_MAX_MB = env_int("MTW_RESUME_MAX_MB", 5, minimum=1, maximum=50)
 # Uploads (receipts, rosters): size limits in megabytes.
 MTW_RECEIPT_MAX_MB = env_int("MTW_RECEIPT_MAX_MB", 5, minimum=1, maximum=50)
 MTW_IMPORT_MAX_MB = env_int("MTW_IMPORT_MAX_MB", 10, minimum=1, maximum=100)
+# Outcomes roll-up: a change queues one roll-up this many seconds later; changes meanwhile join it.
+MTW_ROLLUP_DEBOUNCE_SECONDS = env_int("MTW_ROLLUP_DEBOUNCE_SECONDS", 60, minimum=1, maximum=3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -264,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "mtw_portal.core.tasks.sessions_clear_expired",
         "schedule": 24 * 3600.0,
+    },
+    "nightly-outcomes-rollup": {
+        "task": "mtw_portal.core.tasks.outcomes_rollup",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

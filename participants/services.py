@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.core.services import outcomes_changed
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -304,6 +305,7 @@ def support_item_log(
     )
     item.full_clean(exclude=["receipt"])
     item.save()
+    outcomes_changed()
     return item
 
 
@@ -321,6 +323,7 @@ def support_item_decide(*, item: SupportItem, by, approve: bool) -> SupportItem:
     item.decided_by = by
     item.decided_at = timezone.now()
     item.save(update_fields=["state", "decided_by", "decided_at"])
+    outcomes_changed()
     return item
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mtw_portal.core.services import outcomes_changed
 from programs.models import (
     Cohort,
     Credential,
@@ -192,6 +193,7 @@ def enrollment_create(*, participant, cohort: Cohort, by, note: str = "") -> Enr
         note=note,
     )
     _record(enrollment, "", by)
+    outcomes_changed()
     return enrollment
 
 
@@ -203,6 +205,7 @@ def enrollment_enroll(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.enrolled_on = timezone.localdate()
     enrollment.save(update_fields=["status", "enrolled_on", "updated_at"])
     _record(enrollment, before, by)
+    outcomes_changed()
     return enrollment
 
 
@@ -222,6 +225,7 @@ def enrollment_activate(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.status = Status.ACTIVE
     enrollment.save(update_fields=["status", "updated_at"])
     _record(enrollment, before, by)
+    outcomes_changed()
     return enrollment
 
 
@@ -251,6 +255,7 @@ def enrollment_complete(
             awarded_on=credential_date or end_date,
         )
     _record(enrollment, before, by)
+    outcomes_changed()
     return enrollment
 
 
@@ -270,6 +275,7 @@ def enrollment_withdraw(
     enrollment.note = note.strip() or enrollment.note
     enrollment.save(update_fields=["status", "withdrawal_reason", "end_date", "note", "updated_at"])
     _record(enrollment, before, by, note=note)
+    outcomes_changed()
     return enrollment
 
 
@@ -293,6 +299,7 @@ def credential_record(
             "awarded_on": awarded_on,
         },
     )
+    outcomes_changed()
     return credential
 
 
@@ -328,4 +335,5 @@ def enrollment_roster_save(
     enrollment.save()
     if created or enrollment.status != before:
         _record(enrollment, before, by, source="import", note="Roster import")
+    outcomes_changed()
     return enrollment

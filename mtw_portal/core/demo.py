@@ -96,6 +96,7 @@ def _current_organization(user: User):
 
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
+    from coalition import demo as coalition_demo
     from mtw_portal.core import demo_employers, demo_training
 
     _employers()
@@ -103,9 +104,11 @@ def seed(*, password: str) -> dict[str, int]:
     accounts = {user.email: user for user, _created in results}
     training = demo_training.seed(accounts=accounts)
     hiring = demo_employers.seed(accounts=accounts)
+    coalition = coalition_demo.seed(accounts=accounts)
     return {
         "accounts_created": sum(created for _user, created in results),
         "accounts": len(DEMO_ACCOUNTS),
         "training_loaded": training,
         "hiring_loaded": hiring,
+        "coalition_loaded": coalition,
     }

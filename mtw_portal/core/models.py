@@ -32,3 +32,44 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+
+class GrantSettings(models.Model):
+    """The grant's targets and end date (one row, pk=1, edited by grant staff), and the mark of a
+    pending outcomes roll-up (see ``services.outcomes_rollup_request``)."""
+
+    target_trained = models.PositiveIntegerField(_("target: people trained"), default=1000)
+    target_placed_good_jobs = models.PositiveIntegerField(
+        _("target: people placed in good jobs"), default=500
+    )
+    grant_end_date = models.DateField(_("grant end date"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # A roll-up is queued to run at this time; changes before it need not queue another.
+    rollup_pending_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grant settings")
+        verbose_name_plural = _("grant settings")
+
+    def __str__(self) -> str:
+        return "Grant settings"
+
+
+class OutcomeSnapshot(models.Model):
+    """The outcome roll-up of one day (``mtw_portal.core.outcomes``): one row per date, kept as history."""
+
+    as_of = models.DateField(_("as of"), unique=True)
+    data = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    run_count = models.PositiveIntegerField(_("runs that day"), default=1)
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = _("outcome snapshot")
+        verbose_name_plural = _("outcome snapshots")
+
+    def __str__(self) -> str:
+        return f"Outcomes as of {self.as_of}"

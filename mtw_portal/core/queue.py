@@ -19,8 +19,13 @@ logger = logging.getLogger(__name__)
 
 def enqueue(task, *args, **kwargs) -> bool:
     """Queue ``task`` now. True when queued (or run, in inline mode); False when the broker is down."""
+    return enqueue_later(task, None, *args, **kwargs)
+
+
+def enqueue_later(task, countdown: float | None, *args, **kwargs) -> bool:
+    """``enqueue``, to run ``countdown`` seconds from now (inline mode runs it at once)."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
     except Retry as retry:
         # Inline mode (no broker) cannot wait to retry: the periodic sweep sends it later.
         logger.warning(

@@ -7,3 +7,11 @@ from django.utils import timezone
 def sessions_clear_expired() -> int:
     deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def outcomes_rollup() -> str:
+    """Nightly (beat) and soon after changes (debounced): store today's outcome snapshot."""
+    from mtw_portal.core import services
+
+    return services.outcomes_rollup().as_of.isoformat()

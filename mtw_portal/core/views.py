@@ -8,6 +8,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.selectors import user_counts_by_role
 from mtw_portal.core import health
+from mtw_portal.core.selectors import outcome_snapshot_latest
 
 
 @login_not_required
@@ -24,6 +25,7 @@ def dispatch(request):
 
 @access.role_required(Role.STAFF)
 def staff_home(request):
+    from coalition.selectors import coalition_counts
     from employers.selectors import employer_account_request_pending_count
 
     return render(
@@ -32,6 +34,8 @@ def staff_home(request):
         {
             "counts": user_counts_by_role(),
             "pending_employer_requests": employer_account_request_pending_count(),
+            "snapshot": outcome_snapshot_latest(),
+            "coalition": coalition_counts(),
         },
     )
 

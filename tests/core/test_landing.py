@@ -123,3 +123,13 @@ def test_sign_up_cannot_choose_a_role(client, db, settings):
     from mtw_portal.accounts.models import User
 
     assert User.objects.get(email="sneaky@example.test").role == "participant"
+
+
+def test_staff_overview_shows_the_targets_and_the_coalition(client, grant_staff):
+    from django.core.management import call_command
+
+    call_command("rollup_outcomes", stdout=__import__("io").StringIO())
+    client.force_login(grant_staff)
+    page = client.get(reverse("core:staff_home")).content.decode()
+    assert "0 / 1000" in page and "0 / 500" in page
+    assert "working-group members" in page

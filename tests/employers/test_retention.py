@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from employers import services, tasks
 from employers.models import RetentionCheck
+from mtw_portal.core.services import outcomes_rollup_request
 from tests import factories
 from tests.employers.placement_factories import default_standard, person, placement
 from tests.services import require_postgres
@@ -124,7 +125,8 @@ def test_nothing_is_queued_when_a_placement_is_saved_the_beat_sends_what_comes_d
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         placement(start_date=TODAY - timedelta(days=100))
-    assert callbacks == [] and mailoutbox == []
+    # Only the outcomes roll-up is requested (README, "Outcomes"): no reminder goes.
+    assert callbacks == [outcomes_rollup_request] and mailoutbox == []
     beat = settings.CELERY_BEAT_SCHEDULE["send-due-retention-reminders"]
     assert beat["task"] == "employers.tasks.retention_reminders_send_due"
 

@@ -23,7 +23,8 @@ class Command(BaseCommand):
                     if result["training_loaded"]
                     else "training unchanged; "
                 )
-                + ("hiring loaded." if result["hiring_loaded"] else "hiring unchanged.")
+                + ("hiring loaded" if result["hiring_loaded"] else "hiring unchanged")
+                + ("; coalition loaded." if result["coalition_loaded"] else "; coalition unchanged.")
             )
         )
         for spec in demo.DEMO_ACCOUNTS:

@@ -38,3 +38,15 @@ class ImportFileForm(forms.Form):
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.MTW_IMPORT_MAX_MB}
             )
         return upload
+
+
+class GrantTargetsForm(forms.Form):
+    target_trained = forms.IntegerField(label=_("Target: people trained"), min_value=1, max_value=1_000_000)
+    target_placed_good_jobs = forms.IntegerField(
+        label=_("Target: people placed in good jobs"), min_value=1, max_value=1_000_000
+    )
+    grant_end_date = forms.DateField(
+        label=_("Grant end date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -164,3 +164,33 @@ def outcomes_changed() -> None:
     if any(callback[1] is outcomes_rollup_request for callback in connection.run_on_commit):
         return
     transaction.on_commit(outcomes_rollup_request)
+
+
+@transaction.atomic
+def grant_settings_update(*, by, target_trained: int, target_placed_good_jobs: int, grant_end_date):
+    """Grant staff change the targets or the end date; the next roll-up reports against them."""
+    from mtw_portal.core.models import GrantSettings
+
+    row = GrantSettings.objects.select_for_update().get(pk=grant_settings().pk)
+    if target_placed_good_jobs > target_trained:
+        raise ValidationError(
+            {
+                "target_placed_good_jobs": _(
+                    "People placed come from the people trained: at most the training target."
+                )
+            }
+        )
+    row.target_trained, row.target_placed_good_jobs = target_trained, target_placed_good_jobs
+    row.grant_end_date, row.updated_by = grant_end_date, by
+    row.full_clean()
+    row.save(
+        update_fields=[
+            "target_trained",
+            "target_placed_good_jobs",
+            "grant_end_date",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    outcomes_changed()
+    return row

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.dispatch, name="dispatch"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/targets/", views.targets, name="targets"),
 ]

@@ -133,3 +133,28 @@ def test_staff_overview_shows_the_targets_and_the_coalition(client, grant_staff)
     page = client.get(reverse("core:staff_home")).content.decode()
     assert "0 / 1000" in page and "0 / 500" in page
     assert "working-group members" in page
+
+
+def test_staff_change_the_targets_and_the_roll_up_uses_them(client, grant_staff):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    client.force_login(grant_staff)
+    response = client.post(
+        reverse("core:targets"),
+        {"target_trained": 1200, "target_placed_good_jobs": 600, "grant_end_date": "2027-09-30"},
+    )
+    assert response["Location"] == reverse("core:staff_home")
+    out = io.StringIO()
+    call_command("rollup_outcomes", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["targets"] == {"trained": 1200, "placed_good_jobs": 600}
+    assert data["grant_end_date"] == "2027-09-30"
+
+
+def test_a_placement_target_above_the_training_target_is_refused(client, grant_staff):
+    client.force_login(grant_staff)
+    response = client.post(reverse("core:targets"), {"target_trained": 100, "target_placed_good_jobs": 500})
+    assert "target_placed_good_jobs" in response.context["form"].errors

@@ -48,6 +48,9 @@ from mtw_portal.core.imports import (
     PlannedAction,
     RowError,
     Table,
+    chunks,
+    name_key,
+    parse_iso_date,
     sort_errors,
 )
 from participants.selectors import participant_of
@@ -69,22 +72,10 @@ MAX_DAYS_AHEAD = 366  # as services.placement_save: a start date at most a year 
 MAX_WAGE = Decimal("999.99")  # an hourly wage; more is a yearly salary written in the wrong column
 MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("80")
 YES, NO = frozenset({"yes", "y", "true"}), frozenset({"no", "n", "false"})
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
-CHUNK = 500  # values per IN (...) query
 # The fields of a placement the file sets; the others (more benefits, field of training) are
 # left as they are.
 FILE_FIELDS = ("title", "hourly_wage", "hours_per_week", "benefit_health", "advancement_path", "end_date")
-
-
-def _employer_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _chunks(values, size: int = CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 @dataclass
@@ -107,7 +98,7 @@ class _Line:
 
     @property
     def employer_key(self) -> str:
-        return _employer_key(self.employer)
+        return name_key(self.employer)
 
     @property
     def identity(self) -> tuple:
@@ -218,7 +209,7 @@ class PlacementImporter(Importer):
         elif len(line.title) > TITLE_MAX:
             bad("title", _("longer than %(max)s characters") % {"max": TITLE_MAX})
 
-        line.start_date = self._date(row, "start_date", bad)
+        line.start_date = parse_iso_date(row, "start_date", bad)
         if line.start_date is None and not row["start_date"]:
             bad("start_date", _("required"))
         elif line.start_date and line.start_date > today + timedelta(days=MAX_DAYS_AHEAD):
@@ -241,26 +232,13 @@ class PlacementImporter(Importer):
         if len(line.advancement_path) > ADVANCEMENT_MAX:
             bad("advancement_path", _("longer than %(max)s characters") % {"max": ADVANCEMENT_MAX})
 
-        line.end_date = self._date(row, "end_date", bad)
+        line.end_date = parse_iso_date(row, "end_date", bad)
         if line.end_date and line.start_date and line.end_date < line.start_date:
             bad(
                 "end_date",
                 _("cannot be before the start date (%(date)s)") % {"date": line.start_date.isoformat()},
             )
         return line
-
-    @staticmethod
-    def _date(row, column: str, bad) -> date | None:
-        value = row[column]
-        if not value:
-            return None
-        if ISO_DATE.match(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        bad(column, _('"%(value)s" is not a date written YYYY-MM-DD') % {"value": value})
-        return None
 
     @staticmethod
     def _wage(value: str, bad) -> Decimal | None:
@@ -338,7 +316,7 @@ class PlacementImporter(Importer):
 
     def _find_people(self, plan: _Plan, lines: list[_Line], errors: list[RowError]) -> None:
         User = get_user_model()
-        for chunk in _chunks({line.email for line in lines}):
+        for chunk in chunks({line.email for line in lines}):
             users = (
                 User.objects.annotate(email_lower=Lower("email"))
                 .filter(email_lower__in=chunk)
@@ -370,7 +348,7 @@ class PlacementImporter(Importer):
         wanted = {line.employer_key for line in lines}
         if wanted:
             for employer in Employer.objects.only("pk", "name"):
-                key = _employer_key(employer.name)
+                key = name_key(employer.name)
                 if key in wanted:
                     plan.employers.setdefault(key, employer)
         for line in lines:
@@ -388,7 +366,7 @@ class PlacementImporter(Importer):
         employer_ids = {employer.pk for employer in plan.employers.values()}
         if not (participant_ids and employer_ids):
             return found
-        for chunk in _chunks(participant_ids):
+        for chunk in chunks(participant_ids):
             for placement in Placement.objects.filter(participant_id__in=chunk, employer_id__in=employer_ids):
                 key = (placement.participant_id, placement.employer_id, placement.kind, placement.start_date)
                 found[key] = placement

@@ -44,6 +44,9 @@ from mtw_portal.core.imports import (
     PlannedAction,
     RowError,
     Table,
+    chunks,
+    name_key,
+    parse_iso_date,
     sort_errors,
 )
 from participants import services as participant_services
@@ -82,18 +85,6 @@ DEFAULT_CREDENTIAL_TYPE = CredentialType.NON_DEGREE_CERTIFICATION
 NO_REASON_NOTE = "Reason not given in the roster."
 NAME_MAX, PROGRAM_MAX, CREDENTIAL_MAX, EMAIL_MAX = 150, 200, 200, 254
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CHUNK = 500  # values per IN (...) query
-
-
-def _program_key_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _chunks(values, size: int = CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 @dataclass
@@ -116,7 +107,7 @@ class _Line:
 
     @property
     def program_key(self) -> tuple[int, str]:
-        return (self.provider.pk, _program_key_name(self.program))
+        return (self.provider.pk, name_key(self.program))
 
     @property
     def cohort_key(self) -> tuple[int, str, date]:
@@ -244,7 +235,7 @@ class EnrollmentRosterImporter(Importer):
         elif len(line.program) > PROGRAM_MAX:
             bad("program", _("longer than %(max)s characters") % {"max": PROGRAM_MAX})
 
-        line.start_date = self._date(row, "start_date", bad)
+        line.start_date = parse_iso_date(row, "start_date", bad)
         if line.start_date is None and not row["start_date"]:
             bad("start_date", _("required"))
 
@@ -260,7 +251,7 @@ class EnrollmentRosterImporter(Importer):
         else:
             line.status = status
 
-        line.end_date = self._date(row, "end_date", bad)
+        line.end_date = parse_iso_date(row, "end_date", bad)
         if line.status in ENDED_STATUSES and not row["end_date"]:
             bad("end_date", _("required when the status is %(status)s") % {"status": line.status})
         elif line.status and line.status not in ENDED_STATUSES and row["end_date"]:
@@ -279,19 +270,6 @@ class EnrollmentRosterImporter(Importer):
         elif len(line.credential) > CREDENTIAL_MAX:
             bad("credential", _("longer than %(max)s characters") % {"max": CREDENTIAL_MAX})
         return line
-
-    @staticmethod
-    def _date(row, column: str, bad) -> date | None:
-        value = row[column]
-        if not value:
-            return None
-        if ISO_DATE.match(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        bad(column, _('"%(value)s" is not a date written YYYY-MM-DD') % {"value": value})
-        return None
 
     def _check_repeats(self, lines: list[_Line], errors: list[RowError]) -> None:
         """One row per enrollment; one set of details per person (else the result depends on order)."""
@@ -335,7 +313,7 @@ class EnrollmentRosterImporter(Importer):
     def _find_people(self, plan: _Plan, lines: list[_Line], errors: list[RowError]) -> None:
         User = get_user_model()
         emails = {line.email for line in lines}
-        for chunk in _chunks(emails):
+        for chunk in chunks(emails):
             users = (
                 User.objects.annotate(email_lower=Lower("email"))
                 .filter(email_lower__in=chunk)
@@ -358,7 +336,7 @@ class EnrollmentRosterImporter(Importer):
         wanted = {line.program_key for line in lines}
         provider_ids = {provider_id for provider_id, _name in wanted}
         for program in Program.objects.filter(provider_id__in=provider_ids) if provider_ids else ():
-            key = (program.provider_id, _program_key_name(program.name))
+            key = (program.provider_id, name_key(program.name))
             if key in wanted:
                 plan.programs[key] = program
         for line in lines:
@@ -375,9 +353,7 @@ class EnrollmentRosterImporter(Importer):
             for cohort in cohorts:
                 program = program_by_id[cohort.program_id]
                 cohort.program = program
-                plan.cohorts[(program.provider_id, _program_key_name(program.name), cohort.start_date)] = (
-                    cohort
-                )
+                plan.cohorts[(program.provider_id, name_key(program.name), cohort.start_date)] = cohort
         for line in lines:
             if line.cohort_key not in plan.cohorts:
                 seats = plan.new_cohorts.get(line.cohort_key, 0) + (line.status in SEAT_STATUSES)
@@ -394,11 +370,11 @@ class EnrollmentRosterImporter(Importer):
         found = {}
         if not (participant_ids and cohort_ids):
             return found
-        for chunk in _chunks(participant_ids):
+        for chunk in chunks(participant_ids):
             for enrollment in Enrollment.objects.filter(participant_id__in=chunk, cohort_id__in=cohort_ids):
                 found[(enrollment.participant_id, enrollment.cohort_id)] = enrollment
         credentials = {}
-        for chunk in _chunks([e.pk for e in found.values()]):
+        for chunk in chunks([e.pk for e in found.values()]):
             for credential in Credential.objects.filter(enrollment_id__in=chunk):
                 credentials[credential.enrollment_id] = credential
         for enrollment in found.values():
@@ -408,7 +384,7 @@ class EnrollmentRosterImporter(Importer):
     def _seats_taken(self, plan: _Plan) -> dict[int, int]:
         cohort_ids = [cohort.pk for cohort in plan.cohorts.values()]
         taken = {}
-        for chunk in _chunks(cohort_ids):
+        for chunk in chunks(cohort_ids):
             counts = (
                 Enrollment.objects.filter(cohort_id__in=chunk, status__in=SEAT_STATUSES)
                 .values("cohort_id")

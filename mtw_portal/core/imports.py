@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -324,6 +325,39 @@ def sort_errors(errors: list[RowError], columns: tuple[str, ...]) -> list[RowErr
 
 
 # --- Importers ----------------------------------------------------------------------------
+
+
+# Helpers every importer uses.
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CHUNK = 500  # values per IN (...) query
+
+
+def chunks(values, size: int = CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def name_key(name: str) -> str:
+    """A name compared the way people mean it: spaces folded, any case."""
+    return " ".join(name.split()).casefold()
+
+
+def parse_iso_date(row, column: str, bad):
+    """The cell as a date written YYYY-MM-DD; None when empty; ``bad(column, message)`` otherwise."""
+    from datetime import date
+
+    value = row[column]
+    if not value:
+        return None
+    if ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    bad(column, _('"%(value)s" is not a date written YYYY-MM-DD') % {"value": value})
+    return None
 
 
 class WriteRefused(Exception):

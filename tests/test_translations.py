@@ -15,7 +15,12 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(.*)"\s*$')
 _CONTINUATION = re.compile(r'^"(.*)"\s*$')
 # %(name)s style (and bare %s / %d) placeholders; "%%" is a literal percent sign.
-_PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[#0 +-]*\d*(?:\.\d+)?[sdifr]")
+_PLACEHOLDER = re.compile(r"%%|%(?:\([^)]+\))?[#0 +-]*\d*(?:\.\d+)?[sdifr]")
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders of ``text``, in order; a "%%" (a literal percent sign) is skipped over."""
+    return sorted({match for match in _PLACEHOLDER.findall(text) if match != "%%"})
 
 
 def _unescape(text):
@@ -125,11 +130,11 @@ def test_translations_keep_the_placeholders(language):
     wrong = []
     for entry in messages(language):
         source = entry["msgid"] + entry.get("msgid_plural", "")
-        if "python-format" not in entry["flags"] and not _PLACEHOLDER.search(source):
+        if "python-format" not in entry["flags"] and not placeholders(source):
             continue
-        expected = sorted(set(_PLACEHOLDER.findall(source)))
+        expected = placeholders(source)
         for form in entry["msgstr"]:
-            if sorted(set(_PLACEHOLDER.findall(form))) != expected:
+            if placeholders(form) != expected:
                 wrong.append(f"{where(entry)} -> {form!r}")
     assert not wrong, f"{language}: placeholders differ: {wrong}"
 

@@ -97,7 +97,7 @@ def _current_organization(user: User):
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
     from coalition import demo as coalition_demo
-    from mtw_portal.core import demo_employers, demo_training
+    from mtw_portal.core import demo_employers, demo_outcomes, demo_training
 
     _employers()
     results = [_account(spec, password) for spec in DEMO_ACCOUNTS]
@@ -105,10 +105,12 @@ def seed(*, password: str) -> dict[str, int]:
     training = demo_training.seed(accounts=accounts)
     hiring = demo_employers.seed(accounts=accounts)
     coalition = coalition_demo.seed(accounts=accounts)
+    outcomes = demo_outcomes.seed()
     return {
         "accounts_created": sum(created for _user, created in results),
         "accounts": len(DEMO_ACCOUNTS),
         "training_loaded": training,
         "hiring_loaded": hiring,
         "coalition_loaded": coalition,
+        "outcomes_loaded": outcomes,
     }

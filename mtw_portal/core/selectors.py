@@ -1,4 +1,4 @@
-"""Reads of the core app: the latest outcome snapshot."""
+"""Reads of the core app: the latest outcome snapshot and their history."""
 
 from __future__ import annotations
 
@@ -7,3 +7,8 @@ from mtw_portal.core.models import OutcomeSnapshot
 
 def outcome_snapshot_latest() -> OutcomeSnapshot | None:
     return OutcomeSnapshot.objects.order_by("-as_of").first()
+
+
+def outcome_snapshot_history(limit: int = 400) -> list[OutcomeSnapshot]:
+    """The latest ``limit`` snapshots, oldest first."""
+    return list(OutcomeSnapshot.objects.order_by("-as_of")[:limit])[::-1]

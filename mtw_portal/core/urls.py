@@ -9,4 +9,5 @@ urlpatterns = [
     path("home/", views.dispatch, name="dispatch"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/targets/", views.targets, name="targets"),
+    path("staff/dashboard/", views.dashboard, name="dashboard"),
 ]

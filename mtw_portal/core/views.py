@@ -98,3 +98,48 @@ def targets(request):
             messages.success(request, _("Targets saved. The next roll-up reports against them."))
             return redirect("core:staff_home")
     return render(request, "core/targets.html", {"form": form, "current": current})
+
+
+@access.role_required(Role.STAFF)
+def dashboard(request):
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from mtw_portal.core import dashboard as board
+    from mtw_portal.core import services
+    from mtw_portal.core.selectors import outcome_snapshot_history
+
+    snapshots = outcome_snapshot_history()
+    latest = snapshots[-1] if snapshots else None
+    grant = services.grant_settings()
+    today = timezone.localdate()
+    labels = {"trained": _("People trained"), "placed_good_jobs": _("People placed in good jobs")}
+    targets = []
+    if latest is not None:
+        for key, field in board.TARGETS:
+            targets.append(
+                {
+                    "key": key,
+                    "label": labels[key],
+                    **board.pace(
+                        [(s.as_of, s.data.get(key) or 0) for s in snapshots],
+                        current=latest.data.get(key) or 0,
+                        target=getattr(grant, field),
+                        today=today,
+                        end=grant.grant_end_date,
+                    ),
+                }
+            )
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "snapshot": latest,
+            "grant": grant,
+            "end_passed": bool(grant.grant_end_date and grant.grant_end_date <= today),
+            "targets": targets,
+            "funnel": board.funnel(latest.data) if latest else [],
+            "history": board.history_payload(snapshots),
+            "snapshots": snapshots,
+        },
+    )

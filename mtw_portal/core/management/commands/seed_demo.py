@@ -24,7 +24,12 @@ class Command(BaseCommand):
                     else "training unchanged; "
                 )
                 + ("hiring loaded" if result["hiring_loaded"] else "hiring unchanged")
-                + ("; coalition loaded." if result["coalition_loaded"] else "; coalition unchanged.")
+                + ("; coalition loaded" if result["coalition_loaded"] else "; coalition unchanged")
+                + (
+                    "; outcome history loaded."
+                    if result["outcomes_loaded"]
+                    else "; outcome history unchanged."
+                )
             )
         )
         for spec in demo.DEMO_ACCOUNTS:

@@ -102,3 +102,31 @@ def history_payload(snapshots) -> dict:
         "placed_good_jobs": [snapshot.data.get("placed_good_jobs") or 0 for snapshot in snapshots],
         "labels": {"trained": str(_("People trained")), "placed_good_jobs": str(_("Placed in good jobs"))},
     }
+
+
+# Small-number suppression for the "who is being left behind" breakdowns: a count under this is
+# never shown (nor a rate computed from one), so no one can be singled out in a small group.
+SUPPRESS_BELOW = 5
+
+
+def suppress(n: int | None) -> int | None:
+    """``n``, or ``None`` (shown as "fewer than 5") when it is under ``SUPPRESS_BELOW``, 0 included."""
+    if n is None or n < SUPPRESS_BELOW:
+        return None
+    return n
+
+
+def suppressed_rate(part: int | None, whole: int | None) -> float | None:
+    """``part / whole`` in percent (one decimal), or ``None`` when either count is suppressed: a rate
+    on fewer than 5 people is never shown, nor one that would give back a suppressed count."""
+    if suppress(part) is None or suppress(whole) is None:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def gap(part: int, whole: int, overall_part: int, overall_whole: int) -> float | None:
+    """The group's rate minus everyone's, in percentage points (one decimal), or ``None`` when the
+    group's rate or everyone's is suppressed."""
+    if suppressed_rate(part, whole) is None or suppressed_rate(overall_part, overall_whole) is None:
+        return None
+    return round(100 * part / whole - 100 * overall_part / overall_whole, 1)

@@ -107,6 +107,7 @@ def dashboard(request):
 
     from mtw_portal.core import dashboard as board
     from mtw_portal.core import services
+    from mtw_portal.core.breakdowns import equity_breakdowns
     from mtw_portal.core.selectors import outcome_snapshot_history
 
     snapshots = outcome_snapshot_history()
@@ -141,5 +142,6 @@ def dashboard(request):
             "funnel": board.funnel(latest.data) if latest else [],
             "history": board.history_payload(snapshots),
             "snapshots": snapshots,
+            "breakdowns": equity_breakdowns(as_of=today),
         },
     )

@@ -1,0 +1,106 @@
+"""Who is being left behind: outcomes by self-identified demographic and by ZIP code (reads only).
+
+Each breakdown is one SQL aggregate over the participants enrolled (an enrollment in one of
+``Enrollment.ENROLLED_STATUSES``), grouped by the field: ``enrolled`` (all of them), ``trained``
+(with a completed enrollment) and ``good_job`` (with a placement judged a good job that has
+started). Both rates are of those enrolled: completion = trained / enrolled, good job =
+good_job / enrolled. The gap is the group's rate minus everyone's, in percentage points.
+Every count and rate goes through the small-number suppression of ``dashboard``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employers.models import Placement
+from mtw_portal.core.dashboard import gap, suppress, suppressed_rate
+from participants.models import Participant
+from programs.models import Enrollment
+
+# The self-identified fields, in the order shown.
+DEMOGRAPHIC_FIELDS = ("ethnicity", "race", "gender", "veteran", "disability")
+ZIP_TOP = 10
+NOT_ANSWERED = _("Not answered")
+OTHER_ZIPS = _("Other ZIP codes")
+
+
+def _counts(field: str, as_of: date):
+    """``(value, enrolled, trained, good_job)`` per value of ``field`` among those enrolled: one query."""
+    enrollments = Enrollment.objects.filter(participant=OuterRef("pk"))
+    enrolled = Exists(enrollments.filter(status__in=Enrollment.ENROLLED_STATUSES))
+    trained = Exists(enrollments.filter(status=Enrollment.Status.COMPLETED))
+    good_job = Exists(
+        Placement.objects.filter(participant=OuterRef("pk"), is_good_job=True, start_date__lte=as_of)
+    )
+    return (
+        Participant.objects.filter(enrolled)
+        .order_by()  # the model's ordering would split the groups
+        .values(field)
+        .annotate(
+            n_enrolled=Count("pk"),
+            n_trained=Count("pk", filter=Q(trained)),
+            n_good_job=Count("pk", filter=Q(good_job)),
+        )
+        .values_list(field, "n_enrolled", "n_trained", "n_good_job")
+    )
+
+
+def _row(key: str, label, enrolled: int, trained: int, good_job: int, overall: tuple[int, int, int]) -> dict:
+    all_enrolled, all_trained, all_good_job = overall
+    return {
+        "key": key,
+        "label": label,
+        "enrolled": suppress(enrolled),
+        "trained": suppress(trained),
+        "completion_rate": suppressed_rate(trained, enrolled),
+        "completion_gap": gap(trained, enrolled, all_trained, all_enrolled),
+        "good_job": suppress(good_job),
+        "good_job_rate": suppressed_rate(good_job, enrolled),
+        "good_job_gap": gap(good_job, enrolled, all_good_job, all_enrolled),
+    }
+
+
+def _breakdown(field: str, label, groups: list[tuple[str, object, int, int, int]]) -> dict:
+    overall = tuple(sum(group[i] for group in groups) for i in (2, 3, 4))
+    return {
+        "field": field,
+        "label": label,
+        "rows": [_row(*group, overall=overall) for group in groups],
+        "overall": _row("", _("Everyone enrolled"), *overall, overall=overall),
+    }
+
+
+def equity_breakdown(field: str, *, as_of: date | None = None) -> dict:
+    """The breakdown by ``field`` (one of ``DEMOGRAPHIC_FIELDS``): a row per choice, in the
+    model's order (zeros included), then "Not answered" (blank); ``overall`` is everyone enrolled."""
+    counts = {value: (e, t, g) for value, e, t, g in _counts(field, as_of or timezone.localdate())}
+    model_field = Participant._meta.get_field(field)
+    groups = [(value, label, *counts.pop(value, (0, 0, 0))) for value, label in model_field.choices]
+    groups.append(("", NOT_ANSWERED, *counts.pop("", (0, 0, 0))))
+    # Values no longer among the choices, if any, are shown as stored.
+    groups.extend((value, value, *numbers) for value, numbers in sorted(counts.items()))
+    return _breakdown(field, model_field.verbose_name, groups)
+
+
+def zip_breakdown(*, as_of: date | None = None) -> dict:
+    """The ``ZIP_TOP`` ZIP codes with the most people enrolled (ties by ZIP code), then the other
+    ZIP codes combined, then "Not answered" (blank)."""
+    counts = list(_counts("zip_code", as_of or timezone.localdate()))
+    blank = next((numbers[1:] for numbers in counts if numbers[0] == ""), (0, 0, 0))
+    answered = sorted((row for row in counts if row[0] != ""), key=lambda row: (-row[1], row[0]))
+    groups = [(code, code, e, t, g) for code, e, t, g in answered[:ZIP_TOP]]
+    rest = answered[ZIP_TOP:]
+    if rest:
+        groups.append(("other", OTHER_ZIPS, *(sum(row[i] for row in rest) for i in (1, 2, 3))))
+    groups.append(("", NOT_ANSWERED, *blank))
+    return _breakdown("zip_code", Participant._meta.get_field("zip_code").verbose_name, groups)
+
+
+def equity_breakdowns(*, as_of: date | None = None) -> list[dict]:
+    """Every breakdown shown on the dashboard: the demographics, then ZIP code (one query each)."""
+    demographics = [equity_breakdown(field, as_of=as_of) for field in DEMOGRAPHIC_FIELDS]
+    return [*demographics, zip_breakdown(as_of=as_of)]

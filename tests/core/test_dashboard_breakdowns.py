@@ -1,0 +1,170 @@
+"""Who is being left behind: small-number suppression, the breakdowns' counts, rates and gaps."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mtw_portal.core.breakdowns import equity_breakdown, equity_breakdowns, zip_breakdown
+from mtw_portal.core.dashboard import SUPPRESS_BELOW, gap, suppress, suppressed_rate
+from tests import factories
+from tests.employers.placement_factories import placement
+
+
+def test_suppression_at_its_edges():
+    assert SUPPRESS_BELOW == 5
+    assert suppress(4) is None
+    assert suppress(5) == 5
+    assert suppress(0) is None
+    assert suppress(None) is None
+    assert suppress(120) == 120
+
+
+def test_a_rate_on_fewer_than_five_people_is_suppressed():
+    assert suppressed_rate(4, 4) is None
+    assert suppressed_rate(5, 5) == 100.0
+    assert suppressed_rate(5, 8) == 62.5
+    # Nor is a rate shown that would give back a suppressed count (3 of 10).
+    assert suppressed_rate(3, 10) is None
+    assert gap(5, 10, 20, 25) == -30.0
+    assert gap(5, 10, 4, 4) is None  # everyone's rate is itself suppressed
+
+
+@pytest.fixture
+def a_cohort(db):
+    return factories.cohort(program=factories.program(provider=factories.provider("mdc")))
+
+
+def _people(cohort, n, *, trained=0, good_jobs=0, status="active", **answers):
+    """``n`` people enrolled in ``cohort`` with ``answers``: the first ``trained`` completed, the first
+    ``good_jobs`` placed in a good job."""
+    people = []
+    for i in range(n):
+        record = factories.participant_record()
+        for field, value in answers.items():
+            setattr(record, field, value)
+        record.save()
+        factories.enrollment(participant=record, cohort=cohort, status="completed" if i < trained else status)
+        if i < good_jobs:
+            placement(participant=record)
+        people.append(record)
+    return people
+
+
+def _by_key(breakdown):
+    return {row["key"]: row for row in breakdown["rows"]}
+
+
+def test_exact_counts_rates_and_gaps(a_cohort):
+    _people(a_cohort, 10, trained=6, good_jobs=5, ethnicity="hispanic")
+    _people(a_cohort, 5, trained=5, good_jobs=2, ethnicity="not_hispanic")
+    # Not counted: applied only, or not admitted.
+    _people(a_cohort, 3, status="applied", ethnicity="hispanic")
+    _people(a_cohort, 2, status="not_admitted", ethnicity="not_hispanic")
+
+    breakdown = equity_breakdown("ethnicity")
+    rows = _by_key(breakdown)
+    assert [row["key"] for row in breakdown["rows"]] == ["hispanic", "not_hispanic", "prefer_not", ""]
+    hispanic, not_hispanic = rows["hispanic"], rows["not_hispanic"]
+    assert (hispanic["enrolled"], hispanic["trained"], hispanic["good_job"]) == (10, 6, 5)
+    assert hispanic["completion_rate"] == 60.0
+    assert hispanic["completion_gap"] == -13.3  # 60 - 11/15
+    assert hispanic["good_job_rate"] == 50.0  # of those enrolled
+    assert hispanic["good_job_gap"] == 3.3  # 50 - 7/15
+    assert (not_hispanic["enrolled"], not_hispanic["trained"]) == (5, 5)
+    assert not_hispanic["completion_rate"] == 100.0
+    assert not_hispanic["completion_gap"] == 26.7
+    assert not_hispanic["good_job"] is None  # 2: fewer than 5
+    assert not_hispanic["good_job_rate"] is None
+    assert not_hispanic["good_job_gap"] is None
+    overall = breakdown["overall"]
+    assert (overall["enrolled"], overall["trained"], overall["good_job"]) == (15, 11, 7)
+    assert overall["completion_rate"] == 73.3
+    assert overall["good_job_rate"] == 46.7
+    assert overall["completion_gap"] == 0.0
+    for key in ("prefer_not", ""):
+        assert rows[key]["enrolled"] is None  # 0: suppressed too
+        assert rows[key]["completion_rate"] is None
+
+
+def test_small_counts_hide_their_rates(a_cohort):
+    # 6 enrolled, 3 trained, 1 good job: the 3 and the 1 would be given back by their rates.
+    _people(a_cohort, 6, trained=3, good_jobs=1, ethnicity="hispanic")
+    _people(a_cohort, 4, trained=4, ethnicity="not_hispanic")
+    rows = _by_key(equity_breakdown("ethnicity"))
+    assert rows["hispanic"]["enrolled"] == 6
+    assert rows["hispanic"]["trained"] is None
+    assert rows["hispanic"]["completion_rate"] is None
+    assert rows["hispanic"]["good_job_rate"] is None
+    # 4 enrolled: nothing shown, not even the 100% completion.
+    assert rows["not_hispanic"]["enrolled"] is None
+    assert rows["not_hispanic"]["completion_rate"] is None
+    assert rows["not_hispanic"]["completion_gap"] is None
+
+
+def test_blank_and_prefer_not_answers(a_cohort):
+    _people(a_cohort, 5, race="")
+    _people(a_cohort, 6, race="prefer_not")
+    rows = _by_key(equity_breakdown("race"))
+    assert rows[""]["label"] == "Not answered"
+    assert rows[""]["enrolled"] == 5
+    assert rows["prefer_not"]["enrolled"] == 6
+    assert str(rows["prefer_not"]["label"]) == "Prefer not to say"
+
+
+def test_one_person_counts_once_whatever_their_enrollments(a_cohort):
+    other = factories.cohort(program=factories.program(provider=factories.provider("fiu"), name="Data"))
+    people = _people(a_cohort, 5, trained=5, gender="woman")
+    for person in people:
+        factories.enrollment(participant=person, cohort=other, status="completed")
+        placement(participant=person)
+        placement(participant=person, title="Second job")
+    row = _by_key(equity_breakdown("gender"))["woman"]
+    assert (row["enrolled"], row["trained"], row["good_job"]) == (5, 5, 5)
+
+
+def test_zip_codes_top_ten_then_the_others_combined(a_cohort):
+    # ZIP 33100 .. 33111: 33100 has 16 people, 33101 has 15, ... 33111 has 5.
+    for i in range(12):
+        _people(a_cohort, 16 - i, zip_code=f"331{i:02d}")
+    _people(a_cohort, 2, zip_code="")
+    breakdown = zip_breakdown()
+    keys = [row["key"] for row in breakdown["rows"]]
+    assert keys == [f"331{i:02d}" for i in range(10)] + ["other", ""]
+    rows = _by_key(breakdown)
+    assert rows["33100"]["enrolled"] == 16
+    assert rows["33109"]["enrolled"] == 7
+    assert rows["other"]["enrolled"] == 6 + 5
+    assert str(rows["other"]["label"]) == "Other ZIP codes"
+    assert rows[""]["enrolled"] is None  # 2
+    assert breakdown["overall"]["enrolled"] == sum(range(5, 17)) + 2
+
+
+def test_fewer_than_ten_zip_codes_have_no_other_row(a_cohort):
+    _people(a_cohort, 5, zip_code="33127")
+    keys = [row["key"] for row in zip_breakdown()["rows"]]
+    assert keys == ["33127", ""]
+
+
+@pytest.mark.parametrize("people", [6, 30])
+def test_query_count_does_not_grow_with_people(a_cohort, django_assert_max_num_queries, people):
+    _people(a_cohort, people, trained=people // 2, good_jobs=2, ethnicity="hispanic", zip_code="33127")
+    with django_assert_max_num_queries(6):  # one per breakdown
+        breakdowns = equity_breakdowns()
+    assert len(breakdowns) == 6
+
+
+def test_the_dashboard_shows_fewer_than_five(client, grant_staff, a_cohort):
+    _people(a_cohort, 3, ethnicity="hispanic")
+    _people(a_cohort, 7, trained=5, ethnicity="not_hispanic")
+    client.force_login(grant_staff)
+    content = client.get(reverse("core:dashboard")).content.decode()
+    assert "Who is being left behind" in content
+    assert 'data-breakdown="ethnicity"' in content
+    assert 'data-breakdown="zip_code"' in content
+    hispanic = content.split('data-group="hispanic"')[1].split("</tr>")[0]
+    assert 'data-field="enrolled">fewer than 5</td>' in hispanic
+    not_hispanic = content.split('data-group="not_hispanic"')[1].split("</tr>")[0]
+    assert 'data-field="enrolled">7</td>' in not_hispanic
+    assert 'data-field="completion_rate">71.4%</td>' in not_hispanic
+    assert 'data-field="completion_gap">+21.4</td>' in not_hispanic  # 71.4 - 50.0

@@ -16,7 +16,7 @@ from coalition.forms import AwardForm, MeetingForm, MembershipForm, PartnerForm,
 from coalition.models import Meeting, Membership, Partner, PilotProject
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.forms import apply_validation_error, id_param
 
 EVERYONE = tuple(Role)
 PER_PAGE = 25
@@ -93,7 +93,9 @@ def group_members(request, pk: int):
                 messages.success(request, _("Member saved."))
                 return redirect("coalition:group_members", pk=group.pk)
         elif action in ("chair", "member", "remove"):
-            membership = get_object_or_404(Membership, group=group, pk=request.POST.get("membership") or 0)
+            membership = get_object_or_404(
+                Membership, group=group, pk=id_param(request.POST.get("membership"))
+            )
             if action == "remove":
                 services.membership_remove(membership=membership)
                 messages.success(request, _("Member removed."))

@@ -13,10 +13,6 @@ from programs.models import Cohort, Enrollment, Program, Provider, ProviderStaff
 SEATS_TAKEN = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
 
 
-def provider_list() -> QuerySet[Provider]:
-    return Provider.objects.filter(is_active=True).order_by("name")
-
-
 def provider_staff_list(*, provider: Provider) -> QuerySet[ProviderStaff]:
     return ProviderStaff.objects.filter(provider=provider).select_related("user").order_by("user__email")
 

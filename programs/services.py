@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,11 +35,6 @@ def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> Pr
 
 def provider_staff_remove(*, user) -> None:
     ProviderStaff.objects.filter(user=user).delete()
-
-
-def provider_by_code_or_name(value: str) -> Provider | None:
-    value = value.strip()
-    return Provider.objects.filter(Q(code__iexact=value) | Q(name__iexact=value)).first()
 
 
 # --- Programs and cohorts ----------------------------------------------------------------
@@ -87,12 +81,10 @@ def cohort_save(
     cohort.start_date, cohort.end_date, cohort.seats = start_date, end_date, seats
     if Cohort.objects.filter(program=program, start_date=start_date).exclude(pk=cohort.pk).exists():
         raise ValidationError({"start_date": _("This program already has a cohort starting on this date.")})
-    if cohort.pk and seats is not None and seats < seats_taken(cohort):
+    taken = seats_taken(cohort) if cohort.pk else 0
+    if seats is not None and seats < taken:
         raise ValidationError(
-            {
-                "seats": _("%(taken)s people already hold seats in this cohort.")
-                % {"taken": seats_taken(cohort)}
-            }
+            {"seats": _("%(taken)s people already hold seats in this cohort.") % {"taken": taken}}
         )
     cohort.full_clean()
     cohort.save()
@@ -301,13 +293,6 @@ def credential_record(
     )
     outcomes_changed()
     return credential
-
-
-def seats_left_annotation():
-    """An annotation of free seats per cohort, computed in SQL."""
-    from django.db.models import F
-
-    return F("seats") - Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
 
 
 # --- Roster import (programs/roster_import.py plans; these write) ---------------------------

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.forms import apply_validation_error, id_param
 from programs import selectors, services
 from programs.forms import (
     CatalogueFilterForm,
@@ -108,7 +108,7 @@ def _provider_for_new_program(request) -> Provider:
         provider = access.provider_staff_for(request.user, edit=True).provider
     else:
         provider = get_object_or_404(
-            Provider, pk=request.GET.get("provider") or request.POST.get("provider") or 0
+            Provider, pk=id_param(request.POST.get("provider") or request.GET.get("provider"))
         )
     if not access.can_manage_provider(request.user, provider):
         raise PermissionDenied

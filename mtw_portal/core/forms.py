@@ -50,3 +50,9 @@ class GrantTargetsForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+def id_param(value) -> int:
+    """A record id from a query or form parameter; 0 (which matches nothing, so 404) when it is not one."""
+    value = str(value or "")
+    return int(value) if value.isdigit() else 0

@@ -269,3 +269,20 @@ def test_roster_queries_stay_constant_as_the_cohort_grows(
     fill(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("programs:cohort_roster", args=[cohort.pk]))
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", ""])
+def test_a_junk_provider_in_the_new_program_link_is_not_found(client, grant_staff, value):
+    client.force_login(grant_staff)
+    assert client.get(reverse("programs:program_new"), {"provider": value}).status_code == 404
+
+
+def test_a_junk_member_id_in_the_coalition_members_form_is_not_found(client, grant_staff):
+    from coalition.models import WorkingGroup
+
+    group = WorkingGroup.objects.first()
+    client.force_login(grant_staff)
+    response = client.post(
+        reverse("coalition:group_members", args=[group.pk]), {"action": "remove", "membership": "x"}
+    )
+    assert response.status_code == 404

@@ -1,7 +1,8 @@
 """Who is being left behind: outcomes by self-identified demographic and by ZIP code (reads only).
 
 Each breakdown is one SQL aggregate over the participants enrolled (an enrollment in one of
-``Enrollment.ENROLLED_STATUSES``), grouped by the field: ``enrolled`` (all of them), ``trained``
+``Enrollment.ENROLLED_STATUSES``, within the scope when there is one: see ``measures``), grouped
+by the field: ``enrolled`` (all of them), ``trained``
 (with a completed enrollment) and ``good_job`` (with a placement judged a good job that has
 started). Both rates are of those enrolled: completion = trained / enrolled, good job =
 good_job / enrolled. The gap is the group's rate minus everyone's, in percentage points.
@@ -12,14 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import Placement
 from mtw_portal.core.dashboard import gap, suppress, suppressed_rate
+from mtw_portal.core.measures import measure
 from participants.models import Participant
-from programs.models import Enrollment
 
 # The self-identified fields, in the order shown.
 DEMOGRAPHIC_FIELDS = ("ethnicity", "race", "gender", "veteran", "disability")
@@ -28,22 +28,21 @@ NOT_ANSWERED = _("Not answered")
 OTHER_ZIPS = _("Other ZIP codes")
 
 
-def _counts(field: str, as_of: date):
+def enrolled_people(as_of: date, scope: dict | None = None):
+    """The people these breakdowns are of: enrolled (in ``scope``, when given)."""
+    return Participant.objects.filter(measure("enrolled").person(as_of, scope))
+
+
+def _counts(field: str, as_of: date, scope: dict | None):
     """``(value, enrolled, trained, good_job)`` per value of ``field`` among those enrolled: one query."""
-    enrollments = Enrollment.objects.filter(participant=OuterRef("pk"))
-    enrolled = Exists(enrollments.filter(status__in=Enrollment.ENROLLED_STATUSES))
-    trained = Exists(enrollments.filter(status=Enrollment.Status.COMPLETED))
-    good_job = Exists(
-        Placement.objects.filter(participant=OuterRef("pk"), is_good_job=True, start_date__lte=as_of)
-    )
     return (
-        Participant.objects.filter(enrolled)
+        enrolled_people(as_of, scope)
         .order_by()  # the model's ordering would split the groups
         .values(field)
         .annotate(
             n_enrolled=Count("pk"),
-            n_trained=Count("pk", filter=Q(trained)),
-            n_good_job=Count("pk", filter=Q(good_job)),
+            n_trained=Count("pk", filter=measure("trained").person(as_of, scope)),
+            n_good_job=Count("pk", filter=measure("placed_good_jobs").person(as_of, scope)),
         )
         .values_list(field, "n_enrolled", "n_trained", "n_good_job")
     )
@@ -74,10 +73,10 @@ def _breakdown(field: str, label, groups: list[tuple[str, object, int, int, int]
     }
 
 
-def equity_breakdown(field: str, *, as_of: date | None = None) -> dict:
+def equity_breakdown(field: str, *, as_of: date | None = None, scope: dict | None = None) -> dict:
     """The breakdown by ``field`` (one of ``DEMOGRAPHIC_FIELDS``): a row per choice, in the
     model's order (zeros included), then "Not answered" (blank); ``overall`` is everyone enrolled."""
-    counts = {value: (e, t, g) for value, e, t, g in _counts(field, as_of or timezone.localdate())}
+    counts = {value: (e, t, g) for value, e, t, g in _counts(field, as_of or timezone.localdate(), scope)}
     model_field = Participant._meta.get_field(field)
     groups = [(value, label, *counts.pop(value, (0, 0, 0))) for value, label in model_field.choices]
     groups.append(("", NOT_ANSWERED, *counts.pop("", (0, 0, 0))))
@@ -86,10 +85,10 @@ def equity_breakdown(field: str, *, as_of: date | None = None) -> dict:
     return _breakdown(field, model_field.verbose_name, groups)
 
 
-def zip_breakdown(*, as_of: date | None = None) -> dict:
+def zip_breakdown(*, as_of: date | None = None, scope: dict | None = None) -> dict:
     """The ``ZIP_TOP`` ZIP codes with the most people enrolled (ties by ZIP code), then the other
     ZIP codes combined, then "Not answered" (blank)."""
-    counts = list(_counts("zip_code", as_of or timezone.localdate()))
+    counts = list(_counts("zip_code", as_of or timezone.localdate(), scope))
     blank = next((numbers[1:] for numbers in counts if numbers[0] == ""), (0, 0, 0))
     answered = sorted((row for row in counts if row[0] != ""), key=lambda row: (-row[1], row[0]))
     groups = [(code, code, e, t, g) for code, e, t, g in answered[:ZIP_TOP]]
@@ -100,7 +99,16 @@ def zip_breakdown(*, as_of: date | None = None) -> dict:
     return _breakdown("zip_code", Participant._meta.get_field("zip_code").verbose_name, groups)
 
 
-def equity_breakdowns(*, as_of: date | None = None) -> list[dict]:
+def top_zip_codes(as_of: date, scope: dict | None = None) -> list[str]:
+    """The ZIP codes that have rows of their own in ``zip_breakdown`` (the "other" row is the rest)."""
+    return [
+        row["key"]
+        for row in zip_breakdown(as_of=as_of, scope=scope)["rows"]
+        if row["key"] not in ("", "other")
+    ]
+
+
+def equity_breakdowns(*, as_of: date | None = None, scope: dict | None = None) -> list[dict]:
     """Every breakdown shown on the dashboard: the demographics, then ZIP code (one query each)."""
-    demographics = [equity_breakdown(field, as_of=as_of) for field in DEMOGRAPHIC_FIELDS]
-    return [*demographics, zip_breakdown(as_of=as_of)]
+    demographics = [equity_breakdown(field, as_of=as_of, scope=scope) for field in DEMOGRAPHIC_FIELDS]
+    return [*demographics, zip_breakdown(as_of=as_of, scope=scope)]

@@ -38,13 +38,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     key: str
     label: Any
-    # text | count | percent | points | money | date: how the page shows it (the files keep numbers)
+    # text | count | number | percent | points | money | date: how the page shows it (files keep numbers)
     kind: str = "count"
     none_text: Any = ""
 
     @property
     def numeric(self) -> bool:
-        return self.kind in {"count", "percent", "points", "money"}
+        return self.kind in {"count", "number", "percent", "points", "money"}
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Cell:
     # Query parameters of the list of participants behind the number, when there is one.
     drill: dict | None = None
     href: str = ""
+    column: Column | None = None
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Table:
             cell = value if isinstance(value, Cell) else Cell(value)
             if cell.drill is None and column.key in drill:
                 cell.drill = drill[column.key]
+            cell.column = column
             cells.append(cell)
         row = Row(key, cells)
         (self.footer if footer else self.rows).append(row)

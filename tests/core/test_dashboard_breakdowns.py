@@ -160,11 +160,14 @@ def test_the_dashboard_shows_fewer_than_five(client, grant_staff, a_cohort):
     client.force_login(grant_staff)
     content = client.get(reverse("core:dashboard")).content.decode()
     assert "Who is being left behind" in content
-    assert 'data-breakdown="ethnicity"' in content
-    assert 'data-breakdown="zip_code"' in content
+    assert 'data-table="equity-ethnicity"' in content
+    assert 'data-table="equity-zip_code"' in content
     hispanic = content.split('data-group="hispanic"')[1].split("</tr>")[0]
     assert 'data-field="enrolled">fewer than 5</td>' in hispanic
+    assert "<a " not in hispanic.split("</th>")[1]  # a hidden count opens no list: its length would tell
     not_hispanic = content.split('data-group="not_hispanic"')[1].split("</tr>")[0]
-    assert 'data-field="enrolled">7</td>' in not_hispanic
+    people = '<a href="/staff/dashboard/people/?measure=enrolled&amp;field=ethnicity'
+    assert f'data-field="enrolled">{people}' in not_hispanic
+    assert 'value=not_hispanic">7</a></td>' in not_hispanic
     assert 'data-field="completion_rate">71.4%</td>' in not_hispanic
     assert 'data-field="completion_gap">+21.4</td>' in not_hispanic  # 71.4 - 50.0

@@ -1,0 +1,143 @@
+"""The grant dashboard (grant staff), a provider's own, their downloads, and the people behind a number."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from mtw_portal import access
+from mtw_portal.accounts.models import Role
+from mtw_portal.core import services
+from mtw_portal.core.board import Board
+from mtw_portal.core.drill import drill_parse, drill_people, drill_url
+from mtw_portal.core.selectors import outcome_snapshot_history
+from mtw_portal.core.tables import FORMATS, table_response, workbook_response
+
+PEOPLE_PER_PAGE = 50
+
+
+def _staff_board() -> Board:
+    return Board(
+        as_of=timezone.localdate(), snapshots=outcome_snapshot_history(), grant=services.grant_settings()
+    )
+
+
+def _provider_board(user) -> Board:
+    provider = access.provider_staff_for(user).provider
+    return Board(as_of=timezone.localdate(), provider=provider, snapshots=outcome_snapshot_history())
+
+
+def _render_board(request, board: Board, *, downloads: str, workbook: str, links: bool):
+    tables = {table.key: table for table in board.tables()}
+    if links:
+        for table in tables.values():
+            table.link(drill_url)
+    latest = board.latest
+    grant = board.grant
+    today = board.as_of
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "board": board,
+            "provider": board.provider,
+            "snapshot": latest,
+            "grant": grant,
+            "end_passed": bool(grant and grant.grant_end_date and grant.grant_end_date <= today),
+            "targets": board.pace(),
+            "tables": tables,
+            "funnel": tables["funnel"],
+            "history": board.history_payload(),
+            "equity_tables": [t for key, t in tables.items() if key.startswith("equity-")],
+            "downloads": downloads,
+            "workbook": workbook,
+        },
+    )
+
+
+@access.role_required(Role.STAFF)
+def dashboard(request):
+    from django.urls import reverse
+
+    return _render_board(
+        request,
+        _staff_board(),
+        downloads=reverse("core:dashboard") + "tables/",
+        workbook=reverse("core:dashboard_workbook"),
+        links=True,
+    )
+
+
+@access.role_required(Role.PROVIDER)
+def provider_dashboard(request):
+    from django.urls import reverse
+
+    return _render_board(
+        request,
+        _provider_board(request.user),
+        downloads=reverse("core:provider_dashboard") + "tables/",
+        workbook=reverse("core:provider_dashboard_workbook"),
+        links=False,
+    )
+
+
+def _download(board: Board, key: str, fmt: str, prefix: str):
+    if fmt not in FORMATS:
+        raise Http404
+    table = board.table(key)
+    if table is None:
+        raise Http404
+    return table_response(table, fmt, f"{prefix}-{key}-{board.as_of.isoformat()}")
+
+
+@access.role_required(Role.STAFF)
+def dashboard_table(request, key: str, fmt: str):
+    return _download(_staff_board(), key, fmt, "mtw-dashboard")
+
+
+@access.role_required(Role.PROVIDER)
+def provider_dashboard_table(request, key: str, fmt: str):
+    board = _provider_board(request.user)
+    return _download(board, key, fmt, f"mtw-{board.provider.code.lower()}")
+
+
+@access.role_required(Role.STAFF)
+def dashboard_workbook(request):
+    board = _staff_board()
+    return workbook_response(board.tables(), f"mtw-dashboard-{board.as_of.isoformat()}")
+
+
+@access.role_required(Role.PROVIDER)
+def provider_dashboard_workbook(request):
+    board = _provider_board(request.user)
+    return workbook_response(board.tables(), f"mtw-{board.provider.code.lower()}-{board.as_of.isoformat()}")
+
+
+@access.role_required(Role.STAFF)
+def people(request):
+    """The participants behind a dashboard number: grant staff only (names are personal data)."""
+    drill = drill_parse(request.GET)
+    if drill is None:
+        raise Http404
+    as_of = timezone.localdate()
+    people = (
+        drill_people(drill, as_of=as_of, visible=access.participants_visible_to(request.user))
+        .select_related("user", "organization", "navigator__user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/people.html",
+        {
+            "drill": drill,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "as_of": as_of,
+        },
+    )

@@ -1,0 +1,154 @@
+"""The participants behind a dashboard number (reads only).
+
+A dashboard cell carries the query parameters of its figure (``Cell.drill``): a ``measure`` (one
+of ``measures.MEASURES``) and the filters of its row. ``drill_parse`` checks them (anything
+unknown or malformed: ``None``, so the page answers 404) and ``drill_people`` lists the people,
+with the very conditions that counted them, so the list's length is the number that was clicked
+(for the live tables; the funnel's figures are the last roll-up's, the list is of today).
+
+Parameters:
+    measure    one of MEASURES (required)
+    provider   a provider's short code      } which enrollments count (the scope)
+    program    a program's id               }
+    quarter    2026-Q3: cohorts starting in }
+    reason     a withdrawal reason           }
+    status     completed                     }
+    support    a support type (with measure=supported)
+    field, value   a self-identified group (field: ethnicity, race, gender, veteran,
+                   disability or zip_code; value "" = not answered; zip_code "other" = outside
+                   the top ZIP codes); these count only people enrolled, as the breakdowns do
+    within     "enrolled": only people enrolled (in the scope)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mtw_portal.core.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS, top_zip_codes
+from mtw_portal.core.measures import MEASURES, measure
+from mtw_portal.core.tables import Quarter
+from participants.models import Participant, SupportType
+from programs.models import Enrollment, Program, Provider, WithdrawalReason
+
+KNOWN = {
+    "measure",
+    "provider",
+    "program",
+    "quarter",
+    "reason",
+    "status",
+    "support",
+    "field",
+    "value",
+    "within",
+}
+PAGING = {"page"}  # the list's own parameter, not part of the figure
+GROUP_FIELDS = (*DEMOGRAPHIC_FIELDS, "zip_code")
+
+
+@dataclass
+class Drill:
+    measure: str
+    scope: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    within_enrolled: bool = False
+    group: tuple[str, str] | None = None  # (field, value)
+    # What the list is of, for its heading: (label, value) pairs.
+    described: list[tuple] = field(default_factory=list)
+
+
+def drill_url(params: dict) -> str:
+    return reverse("core:people") + "?" + urlencode(params)
+
+
+def drill_parse(params) -> Drill | None:
+    """The drill of query parameters ``params`` (a QueryDict or dict), or ``None`` if invalid."""
+
+    def get(name: str, default=None):
+        value = params.get(name)
+        return default if value is None else str(value)
+
+    if set(params.keys()) - KNOWN - PAGING:
+        return None
+    key = get("measure", "")
+    if key not in MEASURES:
+        return None
+    drill = Drill(measure=key)
+    drill.described.append((_("Figure"), MEASURES[key].label))
+    if "provider" in params:
+        provider = Provider.objects.filter(code=get("provider")).first()
+        if provider is None:
+            return None
+        drill.scope["cohort__program__provider"] = provider
+        drill.described.append((_("Provider"), provider.name))
+    if "program" in params:
+        value = get("program", "")
+        program = (
+            Program.objects.select_related("provider").filter(pk=int(value)).first()
+            if value.isdigit()
+            else None
+        )
+        if program is None:
+            return None
+        drill.scope["cohort__program"] = program
+        drill.described.append((_("Program"), f"{program.provider.name}: {program.name}"))
+    if "quarter" in params:
+        quarter = Quarter.parse(get("quarter"))
+        if quarter is None:
+            return None
+        drill.scope["cohort__start_date__range"] = (quarter.start, quarter.end)
+        drill.described.append((_("Cohorts starting in"), quarter.label))
+    if "reason" in params:
+        if get("reason") not in WithdrawalReason.values:
+            return None
+        drill.scope["withdrawal_reason"] = get("reason")
+        drill.described.append((_("Withdrawal reason"), WithdrawalReason(get("reason")).label))
+    if "status" in params:
+        if get("status") != Enrollment.Status.COMPLETED:
+            return None
+        drill.scope["status"] = Enrollment.Status.COMPLETED
+        drill.described.append((_("Enrollments"), Enrollment.Status.COMPLETED.label))
+    if "support" in params:
+        if key != "supported" or get("support") not in SupportType.values:
+            return None
+        drill.options["type"] = get("support")
+        drill.described.append((_("Support"), SupportType(get("support")).label))
+    if "field" in params or "value" in params:
+        name, value = get("field", ""), get("value")
+        if name not in GROUP_FIELDS or value is None or len(value) > 20:
+            return None
+        model_field = Participant._meta.get_field(name)
+        if name != "zip_code" and value and value not in dict(model_field.choices):
+            return None
+        drill.group = (name, value)
+        drill.within_enrolled = True
+        shown = {"": NOT_ANSWERED, "other": OTHER_ZIPS}.get(value) if name == "zip_code" else None
+        if shown is None:
+            shown = dict(model_field.choices).get(value, value) if value else NOT_ANSWERED
+        drill.described.append((model_field.verbose_name, shown))
+    if "within" in params:
+        if get("within") != "enrolled":
+            return None
+        drill.within_enrolled = True
+    return drill
+
+
+def drill_people(drill: Drill, *, as_of: date, visible: QuerySet | None = None) -> QuerySet:
+    """The participants behind the figure, among ``visible`` (the access module's set)."""
+    people = visible if visible is not None else Participant.objects.all()
+    condition = measure(drill.measure).person(as_of, drill.scope, **drill.options)
+    if drill.within_enrolled:
+        condition &= measure("enrolled").person(as_of, drill.scope)
+    if drill.group is not None:
+        name, value = drill.group
+        if name == "zip_code" and value == "other":
+            condition &= ~Q(zip_code="") & ~Q(zip_code__in=top_zip_codes(as_of, drill.scope or None))
+        else:
+            condition &= Q(**{name: value})
+    return people.filter(condition)

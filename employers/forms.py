@@ -248,3 +248,30 @@ class MentorMatchForm(forms.Form):
         self.fields["participant"].label_from_instance = lambda person: (
             f"{person.user.display_name} ({person.user.email})"
         )
+
+
+class FunnelFilterForm(forms.Form):
+    """The hiring funnel's period: applications received in the last 30, 90 or 365 days, or all."""
+
+    PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
+
+    period = forms.ChoiceField(
+        label=_("Applications received"),
+        choices=[
+            ("all", _("At any time")),
+            ("30", _("In the last 30 days")),
+            ("90", _("In the last 90 days")),
+            ("365", _("In the last 365 days")),
+        ],
+        required=False,
+    )
+
+    def clean_period(self) -> str:
+        return self.cleaned_data["period"] or "all"
+
+    @property
+    def days(self) -> int | None:
+        """The period in days; ``None`` for all time, and for a period that is not in the list."""
+        if not self.is_valid():
+            return None
+        return self.PERIODS[self.cleaned_data["period"]]

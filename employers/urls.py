@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employers import placement_views, views
+from employers import funnel_views, placement_views, views
 
 app_name = "employers"
 
@@ -51,4 +51,10 @@ urlpatterns += [
     path("retention/<int:pk>/record/", placement_views.retention_record, name="retention_record"),
     # Public: the employer's one-click confirmation from the reminder email (no log-in).
     path("retention/confirm/<str:token>/", placement_views.retention_confirm, name="retention_confirm"),
+]
+
+# --- The employer's own hiring funnel (employers/funnel_views.py) ------------------------------
+urlpatterns += [
+    path("funnel/", funnel_views.funnel, name="funnel"),
+    path("funnel/<slug:table_key>.<slug:fmt>", funnel_views.funnel_export, name="funnel_export"),
 ]

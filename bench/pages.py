@@ -169,6 +169,10 @@ def main() -> int:
         ("employer home", "employer@demo.test", reverse("employers:home")),
         ("staff placements", "staff@demo.test", reverse("employers:placements")),
         ("navigator retention", "navigator@demo.test", reverse("employers:retention_checks")),
+        ("grant dashboard", "staff@demo.test", reverse("core:dashboard")),
+        ("people behind a number", "staff@demo.test", reverse("core:people") + "?measure=enrolled"),
+        ("provider dashboard", "provider@demo.test", reverse("core:provider_dashboard")),
+        ("employer funnel", "employer@demo.test", reverse("employers:funnel")),
     ]
     rows = []
     floor_ms = None

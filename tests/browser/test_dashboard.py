@@ -25,3 +25,32 @@ def test_staff_dashboard_renders_the_chart(page, portal, grant_staff):
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('outcomes-chart'))")
     expect(page.locator("main h1")).to_have_text("Grant dashboard")
     assert _serious(page) == []
+
+
+def test_staff_open_the_people_behind_a_number_and_a_provider_sees_its_own(
+    page, portal, grant_staff, provider_member, brainstation, fourgeeks
+):
+    from tests import factories
+
+    bs = factories.cohort(program=factories.program(provider=brainstation))
+    fg = factories.cohort(program=factories.program(provider=fourgeeks, name="Full Stack Development"))
+    for _ in range(6):
+        factories.enrollment(participant=factories.participant_record(), cohort=bs, status="completed")
+    factories.enrollment(participant=factories.participant_record(), cohort=fg, status="active")
+    from django.core.management import call_command
+
+    call_command("rollup_outcomes", stdout=None)
+    log_in(page, portal, grant_staff)
+    page.goto(f"{portal}/staff/dashboard/")
+    programs = page.locator('table[data-table="programs"]')
+    programs.locator('tr[data-group] td[data-field="trained"] a').first.click()
+    expect(page.locator("main h1")).to_have_text("The people behind a figure")
+    expect(page.locator("table[data-people] tbody tr")).to_have_count(6)
+    assert _serious(page) == []
+
+    page.context.clear_cookies()
+    log_in(page, portal, provider_member)
+    page.goto(f"{portal}/provider/dashboard/")
+    expect(page.locator('table[data-table="programs"]')).to_contain_text(brainstation.name)
+    expect(page.locator("main")).not_to_contain_text("Full Stack Development")
+    assert _serious(page) == []

@@ -18,8 +18,8 @@ from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.core import dashboard as pace_math
-from mtw_portal.core.breakdowns import equity_breakdowns
-from mtw_portal.core.measures import MEASURES, measure
+from mtw_portal.core.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
+from mtw_portal.core.measures import measure
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
 from participants.models import Participant, SupportItem, SupportType
 from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
@@ -312,7 +312,7 @@ class Board:
     # --- Who is being left behind --------------------------------------------------------------
 
     def _equity_fields(self) -> list[str]:
-        return ["ethnicity", "race", "gender", "veteran", "disability", "zip_code"]
+        return [*DEMOGRAPHIC_FIELDS, "zip_code"]
 
     def _equity(self, field: str):
         def build() -> Table:
@@ -511,6 +511,3 @@ class Board:
             footer=True,
         )
         return table
-
-
-__all__ = ["Board", "MEASURES"]

@@ -94,16 +94,6 @@ def funnel(data: dict) -> list[dict]:
     return steps
 
 
-def history_payload(snapshots) -> dict:
-    """The chart's data (oldest first): dates and the two counts, for ``json_script``."""
-    return {
-        "dates": [snapshot.as_of.isoformat() for snapshot in snapshots],
-        "trained": [snapshot.data.get("trained") or 0 for snapshot in snapshots],
-        "placed_good_jobs": [snapshot.data.get("placed_good_jobs") or 0 for snapshot in snapshots],
-        "labels": {"trained": str(_("People trained")), "placed_good_jobs": str(_("Placed in good jobs"))},
-    }
-
-
 # Small-number suppression for the "who is being left behind" breakdowns: a count under this is
 # never shown (nor a rate computed from one), so no one can be singled out in a small group.
 SUPPRESS_BELOW = 5

@@ -18,6 +18,7 @@ from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.reports import FOLLOW_UP_MONTHS, add_months
 from participants import selectors, services
 from participants.forms import (
     CaseloadSearchForm,
@@ -32,6 +33,8 @@ from participants.forms import (
 from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
 from programs import services as program_services
+from programs.forms import CompletionFollowUpForm
+from programs.models import Enrollment
 
 PAGE_SIZE = 25
 NAVIGATOR_TABS = ("mine", "queue", "all")
@@ -97,7 +100,7 @@ def caseload(request):
 # --- A participant's record -------------------------------------------------------------
 
 
-def _render_detail(request, participant, *, note_form=None, assign_form=None):
+def _render_detail(request, participant, *, note_form=None, assign_form=None, follow_up_form=None):
     """The record, with only the parts ``request.user`` may see put in the context at all."""
     user = request.user
     navigator = _navigator_or_none(user)
@@ -128,12 +131,49 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None):
             case_notes=selectors.case_note_list(participant=participant),
             note_form=note_form or CaseNoteForm(),
         )
+        completed = _completed_enrollments(user, participant)
+        context.update(
+            follow_ups=[(e, add_months(e.end_date, FOLLOW_UP_MONTHS)) for e in completed],
+            follow_up_form=follow_up_form or CompletionFollowUpForm(enrollments=completed),
+        )
     return render(request, "participants/detail.html", context)
+
+
+def _completed_enrollments(user, participant):
+    return (
+        selectors.enrollment_list_visible(viewer=user, participant=participant)
+        .filter(status=Enrollment.Status.COMPLETED)
+        .select_related("follow_up__recorded_by")
+    )
 
 
 @access.role_required(Role.NAVIGATOR, Role.STAFF, Role.PROVIDER)
 def participant_detail(request, pk: int):
-    return _render_detail(request, access.participant_for(request.user, pk))
+    participant = access.participant_for(request.user, pk)
+    if request.method == "POST":  # the follow-up six months after completion
+        return _follow_up_record(request, participant)
+    return _render_detail(request, participant)
+
+
+def _follow_up_record(request, participant):
+    """Record the status six months after a completion: whoever may add a case note."""
+    if not access.can_see_case_notes(request.user, participant):
+        raise PermissionDenied
+    form = CompletionFollowUpForm(request.POST, enrollments=_completed_enrollments(request.user, participant))
+    if form.is_valid():
+        try:
+            program_services.completion_follow_up_record(
+                enrollment=form.cleaned_data["enrollment"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The follow-up is saved."))
+            return redirect(reverse("participants:detail", args=[participant.pk]) + "#follow-up")
+    return _render_detail(request, participant, follow_up_form=form)
 
 
 @access.role_required(Role.NAVIGATOR, Role.STAFF)

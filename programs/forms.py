@@ -112,3 +112,30 @@ class NotAdmitForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CompletionFollowUpForm(forms.Form):
+    """What became of someone six months after completing training (navigators, grant staff)."""
+
+    enrollment = forms.ModelChoiceField(label=_("Completed training"), queryset=None)
+    status = forms.ChoiceField(label=_("Status six months after completion"))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, enrollments, **kwargs):
+        from django.utils.formats import date_format
+
+        from programs.models import CompletionFollowUp
+
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: (
+            _("%(program)s (%(provider)s), completed %(date)s")
+            % {
+                "program": e.cohort.program.name,
+                "provider": e.cohort.program.provider.name,
+                "date": date_format(e.end_date, "SHORT_DATE_FORMAT") if e.end_date else "—",
+            }
+        )
+        self.fields["status"].choices = [("", "---------"), *CompletionFollowUp.Status.choices]

@@ -265,3 +265,33 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompletionFollowUp(models.Model):
+    """What became of someone six months after completing training, as a navigator recorded it.
+
+    One row per completed enrollment, updated in place when recorded again. The funder's quarterly
+    report (``mtw_portal.core.reports``) uses it when no job placement answers the question: a
+    placement in the field of training, or any job placement, wins over what is recorded here.
+    """
+
+    class Status(models.TextChoices):
+        LOOKING = "looking", _("Still looking for work")
+        NOT_LOOKING = "not_looking", _("Not looking for work")
+        NO_CONTACT = "no_contact", _("Could not contact")
+        EMPLOYED_OUTSIDE_FIELD = "employed_outside_field", _("Employed outside the field of training")
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="follow_up")
+    status = models.CharField(_("status six months after completion"), max_length=30, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up after completion")
+        verbose_name_plural = _("follow-ups after completion")
+
+    def __str__(self) -> str:
+        return f"{self.enrollment}: {self.status}"

@@ -322,3 +322,29 @@ def enrollment_roster_save(
         _record(enrollment, before, by, source="import", note="Roster import")
     outcomes_changed()
     return enrollment
+
+
+# --- Six months after completion -------------------------------------------------------------
+
+
+@transaction.atomic
+def completion_follow_up_record(*, enrollment: Enrollment, status: str, by, note: str = ""):
+    """Record what became of someone six months after completing ``enrollment`` (the funder's
+    quarterly report counts it). Recording again updates the one row: the last record holds."""
+    from programs.models import CompletionFollowUp
+
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != Status.COMPLETED:
+        raise ValidationError(_("A follow-up can only be recorded for completed training."))
+    if status not in CompletionFollowUp.Status.values:
+        raise ValidationError({"status": _("Choose the status from the list.")})
+    follow_up = CompletionFollowUp.objects.filter(enrollment=enrollment).first() or CompletionFollowUp(
+        enrollment=enrollment
+    )
+    follow_up.status = status
+    follow_up.note = note.strip()
+    follow_up.recorded_by = by
+    follow_up.recorded_at = timezone.now()
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up

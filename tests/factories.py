@@ -158,3 +158,17 @@ def enrollment(*, participant, cohort, status: str = "enrolled", **fields):
     if status == "withdrawn":
         fields.setdefault("withdrawal_reason", "other")
     return Enrollment.objects.create(participant=participant, cohort=cohort, status=status, **fields)
+
+
+def placement(*, participant, employer, start_date, kind: str = "full_time", **fields):
+    """A placement recorded directly (no good-job judgement): ``participant`` is a Participant."""
+    from decimal import Decimal
+
+    from employers.models import Placement
+
+    fields.setdefault("title", "Developer")
+    fields.setdefault("hours_per_week", Decimal("40"))
+    fields.setdefault("source", Placement.Source.NAVIGATOR)
+    return Placement.objects.create(
+        participant=participant, employer=employer, kind=kind, start_date=start_date, **fields
+    )

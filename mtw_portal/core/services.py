@@ -194,3 +194,47 @@ def grant_settings_update(*, by, target_trained: int, target_placed_good_jobs: i
     )
     outcomes_changed()
     return row
+
+
+# --- Funder reports ---
+
+
+def funder_report_submit(*, quarter, by):
+    """Compute ``quarter``'s funder report and store it, frozen: it is never computed again.
+
+    Only a quarter that has ended, and only once. The report's corrections (to reports submitted
+    for earlier quarters) are frozen with it.
+    """
+    from django.db import IntegrityError
+
+    from mtw_portal.core.models import FunderReport
+    from mtw_portal.core.reports import funder_report_data
+
+    today = timezone.localdate()
+    if quarter.end >= today:
+        raise ValidationError(
+            _("The quarter %(quarter)s has not ended yet: it can be submitted from %(date)s.")
+            % {"quarter": quarter.label, "date": (quarter.next().start).isoformat()}
+        )
+    if FunderReport.objects.filter(year=quarter.year, quarter=quarter.number).exists():
+        raise ValidationError(
+            _("The report for %(quarter)s was already submitted; it cannot be changed.")
+            % {"quarter": quarter.label}
+        )
+    report = FunderReport(
+        year=quarter.year,
+        quarter=quarter.number,
+        data=funder_report_data(quarter, today=today),
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+    report.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # submitted by someone else in the meantime
+        raise ValidationError(
+            _("The report for %(quarter)s was already submitted; it cannot be changed.")
+            % {"quarter": quarter.label}
+        ) from None
+    return report

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mtw_portal.core import dashboard_views, views
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("staff/dashboard/workbook.xlsx", dashboard_views.dashboard_workbook, name="dashboard_workbook"),
     path("staff/dashboard/people/", dashboard_views.people, name="people"),
+    path("staff/reports/", include("mtw_portal.core.report_urls")),
     path("provider/dashboard/", dashboard_views.provider_dashboard, name="provider_dashboard"),
     path(
         "provider/dashboard/tables/<slug:key>.<slug:fmt>",

@@ -150,10 +150,13 @@ def main() -> int:
     print(f"data: {args.participants} participants ready in {time.perf_counter() - began:.1f}s")
 
     from django.urls import reverse
+    from django.utils import timezone
 
     from mtw_portal.accounts.models import User
+    from mtw_portal.core.tables import Quarter
     from programs.models import Cohort
 
+    quarter = str(Quarter.of(timezone.localdate()))
     cohort = Cohort.objects.filter(program__provider__code="brainstation").order_by("pk").first()
     pages = [
         ("floor (Django alone)", None, "/__bench_floor__/"),
@@ -173,6 +176,7 @@ def main() -> int:
         ("people behind a number", "staff@demo.test", reverse("core:people") + "?measure=enrolled"),
         ("provider dashboard", "provider@demo.test", reverse("core:provider_dashboard")),
         ("employer funnel", "employer@demo.test", reverse("employers:funnel")),
+        ("funder report (draft)", "staff@demo.test", reverse("core:funder_report", args=[quarter])),
     ]
     rows = []
     floor_ms = None

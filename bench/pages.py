@@ -138,6 +138,9 @@ def main() -> int:
     )
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this text (and the floor)"
+    )
     args = parser.parse_args()
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -178,6 +181,7 @@ def main() -> int:
         ("employer funnel", "employer@demo.test", reverse("employers:funnel")),
         ("funder report (draft)", "staff@demo.test", reverse("core:funder_report", args=[quarter])),
     ]
+    pages = [page for i, page in enumerate(pages) if i == 0 or args.only in page[0]]
     rows = []
     floor_ms = None
     for label, email, url in pages:

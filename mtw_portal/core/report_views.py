@@ -16,6 +16,8 @@ from mtw_portal.core import selectors, services
 from mtw_portal.core.reports import TABLE_KEYS, shown
 from mtw_portal.core.tables import Quarter, table_response, workbook_response
 
+PARTICIPANTS_PER_PAGE = 50
+
 
 def _quarter(text: str) -> Quarter:
     quarter = Quarter.parse(text)
@@ -36,14 +38,16 @@ def report_list(request):
 @access.role_required(Role.STAFF)
 def report_detail(request, quarter: str):
     quarter = _quarter(quarter)
-    report, tables = selectors.funder_report_tables_for(quarter=quarter)
+    report, tables, page = selectors.funder_report_page(
+        quarter=quarter, page=request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE
+    )
     return render(
         request,
         "core/reports/detail.html",
         {
             "quarter": quarter,
             "report": report,
-            "tables": [shown(table) for table in tables],
+            "tables": [shown(table, page=page if table.key == "participants" else None) for table in tables],
             "ended": quarter.end < timezone.localdate(),
         },
     )

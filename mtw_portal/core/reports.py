@@ -421,8 +421,8 @@ def _follow_up_figures(quarter: Quarter, until: date) -> dict:
     return figures
 
 
-def _participant_rows(start: date, until: date) -> list[dict]:
-    """The participant list: one query."""
+def _participant_queryset(start: date, until: date):
+    """The participant list's rows, in order, as ``values()``: one query."""
     first_job = (
         Placement.objects.filter(
             participant=OuterRef("participant"), kind__in=JOB_KINDS, start_date__lte=until
@@ -430,7 +430,7 @@ def _participant_rows(start: date, until: date) -> list[dict]:
         .order_by("start_date")
         .values("start_date")[:1]
     )
-    rows = (
+    return (
         Enrollment.objects.filter(status__in=ENROLLED)
         .annotate(training_start=_training_start(), first_job=Subquery(first_job))
         .filter(training_start__lte=until)
@@ -458,27 +458,54 @@ def _participant_rows(start: date, until: date) -> list[dict]:
             "first_job",
         )
     )
-    out = []
-    for row in rows:
-        ended = row["end_date"] if row["end_date"] and row["end_date"] <= until else None
-        name = f"{row['participant__user__first_name']} {row['participant__user__last_name']}".strip()
-        out.append(
-            {
-                "key": str(row["pk"]),
-                "values": [
-                    row["cohort__program__provider__name"],
-                    row["cohort__program__name"],
-                    name or row["participant__user__email"],
-                    encode(row["participant__date_of_birth"]),
-                    row["participant__zip_code"],
-                    encode(row["training_start"]),
-                    encode(ended),
-                    row["status"] == Status.COMPLETED and ended is not None,
-                    encode(row["first_job"]),
-                ],
-            }
+
+
+def _participant_row(row: dict, until: date) -> dict:
+    ended = row["end_date"] if row["end_date"] and row["end_date"] <= until else None
+    name = f"{row['participant__user__first_name']} {row['participant__user__last_name']}".strip()
+    return {
+        "key": str(row["pk"]),
+        "values": [
+            row["cohort__program__provider__name"],
+            row["cohort__program__name"],
+            name or row["participant__user__email"],
+            encode(row["participant__date_of_birth"]),
+            row["participant__zip_code"],
+            encode(row["training_start"]),
+            encode(ended),
+            row["status"] == Status.COMPLETED and ended is not None,
+            encode(row["first_job"]),
+        ],
+    }
+
+
+def _participant_rows(start: date, until: date) -> list[dict]:
+    """The whole participant list (for a submission and the downloads): one query."""
+    return [_participant_row(row, until) for row in _participant_queryset(start, until)]
+
+
+class ParticipantRows:
+    """A draft's participant list read a page at a time: ``Paginator`` counts it and slices it in
+    SQL, so a page of the report costs the same however many people are in training."""
+
+    def __init__(self, quarter: Quarter, *, today: date | None = None):
+        self.until = period_end(quarter, today)
+        self.queryset = (
+            _participant_queryset(quarter.start, self.until)
+            if self.until >= quarter.start
+            else Enrollment.objects.none()
         )
-    return out
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_participant_row(row, self.until) for row in self.queryset[index]]
+        return _participant_row(self.queryset[index], self.until)
 
 
 def _is_empty(values: dict) -> bool:
@@ -532,11 +559,14 @@ def _columns_data(key: str) -> list[dict]:
     return [{"key": s.key, "kind": s.kind, "label": str(s.label)} for s in table_columns(key)]
 
 
-def funder_report_data(quarter: Quarter, *, today: date | None = None, submitted=None) -> dict:
+def funder_report_data(
+    quarter: Quarter, *, today: date | None = None, submitted=None, participants: bool = True
+) -> dict:
     """Every table of ``quarter``'s report, computed now, as JSON-ready data.
 
     ``submitted``: the submitted reports to check for corrections (those of earlier quarters are
-    used); by default, read from the database.
+    used); by default, read from the database. ``participants=False`` leaves the participant list
+    empty, for a page that reads it a page at a time (``ParticipantRows``).
     """
     from django.utils import translation
 
@@ -549,7 +579,7 @@ def funder_report_data(quarter: Quarter, *, today: date | None = None, submitted
         tables["participants"] = {
             "key": "participants",
             "columns": _columns_data("participants"),
-            "rows": _participant_rows(start, until) if until >= start else [],
+            "rows": _participant_rows(start, until) if participants and until >= start else [],
             "footer": [],
         }
         if submitted is None:
@@ -660,8 +690,9 @@ class ShownCell:
     numeric: bool
 
 
-def shown(table: Table) -> dict:
-    """``table`` for ``templates/core/reports/_table.html``: each cell with its column's kind."""
+def shown(table: Table, *, page=None) -> dict:
+    """``table`` for ``templates/core/reports/_table.html``: each cell with its column's kind.
+    ``page``: the page of a long table whose rows ``table`` holds."""
 
     def cells(rows) -> list[list[ShownCell]]:
         return [
@@ -672,4 +703,9 @@ def shown(table: Table) -> dict:
             for row in rows
         ]
 
-    return {"table": table, "rows": cells(table.rows), "footer": cells(table.footer)}
+    return {
+        "table": table,
+        "rows": cells(table.rows),
+        "footer": cells(table.footer),
+        "page": page,
+    }

@@ -59,3 +59,28 @@ def funder_report_tables_for(*, quarter):
     if report is not None:
         return report, tables_from_data(report.data)
     return None, funder_report_tables(quarter)
+
+
+def funder_report_page(*, quarter, page, per_page: int):
+    """``quarter``'s report for its page: (the submitted report or None, its tables, the page of
+    the participant list shown). The participant table holds that page's rows only; a draft reads
+    them with LIMIT and OFFSET, so the page's cost does not grow with the number of people."""
+    from django.core.paginator import Paginator
+
+    from mtw_portal.core.reports import ParticipantRows, funder_report_data, tables_from_data
+
+    report = funder_report_get(quarter=quarter)
+    if report is not None:
+        data = report.data
+        listed = next((t for t in data.get("tables", []) if t["key"] == "participants"), None)
+        rows = listed["rows"] if listed else []
+    else:
+        data = funder_report_data(quarter, participants=False)
+        rows = ParticipantRows(quarter)
+    shown = Paginator(rows, per_page).get_page(page)
+    page_rows = list(shown.object_list)
+    tables = [
+        {**table, "rows": page_rows} if table["key"] == "participants" else table
+        for table in data.get("tables", [])
+    ]
+    return report, tables_from_data({**data, "tables": tables}), shown

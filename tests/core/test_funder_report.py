@@ -571,3 +571,46 @@ def test_demo_staff_download_last_quarters_report_with_figures(client, db, setti
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))["Participants in training"]
     assert sheet.max_row > 2, "the demo has people in training last quarter"
+
+
+@pytest.mark.parametrize("submitted", [False, True], ids=["draft", "submitted"])
+def test_the_page_shows_the_participant_list_a_page_at_a_time_and_the_csv_whole(
+    client, grant_staff, world, monkeypatch, submitted
+):
+    from mtw_portal.core import report_views
+
+    monkeypatch.setattr(report_views, "PARTICIPANTS_PER_PAGE", 3)
+    if submitted:
+        services.funder_report_submit(quarter=Q, by=grant_staff)
+    client.force_login(grant_staff)
+    url = reverse("core:funder_report", kwargs={"quarter": str(Q)})
+    csv_url = reverse("core:funder_report_csv", kwargs={"quarter": str(Q), "table": "participants"})
+    every_row = client.get(csv_url).content.decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(every_row) > 3
+    shown_rows, page_number = [], 1
+    while True:
+        response = client.get(url, {"page": page_number})
+        table = next(t for t in response.context["tables"] if t["table"].key == "participants")
+        assert len(table["rows"]) <= 3
+        shown_rows += [row[2].value for row in table["rows"]]
+        if not table["page"].has_next():
+            break
+        page_number += 1
+    assert f"of {len(every_row)}." in response.content.decode()
+    assert len(shown_rows) == len(every_row)
+    assert sorted(shown_rows) == sorted(line.split(",")[2] for line in every_row)
+
+
+def test_the_report_page_costs_the_same_queries_however_many_people(client, grant_staff, world):
+    client.force_login(grant_staff)
+    url = reverse("core:funder_report", kwargs={"quarter": str(Q)})
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url, {"page": 2}).status_code == 200
+        return len(context.captured_queries)
+
+    _crowd(2, world["c1"], world["other"], offset=0)
+    few = page_queries()
+    _crowd(60, world["c1"], world["other"], offset=100)
+    assert page_queries() == few

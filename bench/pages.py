@@ -150,6 +150,10 @@ def main() -> int:
 
     began = time.perf_counter()
     build(args.participants)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # statistics, as autovacuum would keep them in production
+        cursor.execute("ANALYZE")
     print(f"data: {args.participants} participants ready in {time.perf_counter() - began:.1f}s")
 
     from django.urls import reverse

@@ -170,3 +170,35 @@ def test_email_verification_is_mandatory_outside_the_demo():
         text=True,
     )
     assert result.stdout.strip() == "mandatory True"
+
+
+def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise():
+    def options(url: str) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import mtw_portal.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))",
+            ],
+            env={**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": url},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert "'options': '-c jit=off'" in options("postgres://mtw@db.example:5432/mtw")
+    assert "jit" not in options("postgres://mtw@db.example:5432/mtw?options=-c%20work_mem%3D64MB")
+    assert "jit" not in options("sqlite:////tmp/mtw.sqlite3")
+
+
+@pytest.mark.django_db
+def test_the_test_database_connection_has_jit_off_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -205,8 +205,13 @@ class Board:
     # --- Counted now ----------------------------------------------------------------------
 
     def live_counts(self, keys) -> dict[str, int]:
-        """People counted by each measure in ``keys``, within the board's scope: one query."""
-        return Participant.objects.aggregate(
+        """People counted by each measure in ``keys``, within the board's scope: one query. With a
+        scope, every measure needs an enrollment there (see ``measures``), so only those people are
+        read (a join, not a test of every participant)."""
+        people = Participant.objects.all()
+        if self.scope:
+            people = people.filter(measure("enrolled").person(self.as_of, self.scope))
+        return people.aggregate(
             **{key: Count("pk", filter=measure(key).person(self.as_of, self.scope)) for key in keys}
         )
 

@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from mtw_portal.core import services
 from mtw_portal.core.board import Board
 from mtw_portal.core.drill import drill_parse, drill_people
+from mtw_portal.core.measures import measure
 from mtw_portal.core.selectors import outcome_snapshot_history, outcome_snapshot_latest
+from participants.models import Participant
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +164,11 @@ def test_a_provider_sees_only_its_own_programs_and_people(client, data_set, prov
     by_provider = outcome_snapshot_latest().data["by_provider"][brainstation.code]
     steps = {row.key: row.cells[1].value for row in tables["funnel"].rows}
     assert {k: steps[k] for k in by_provider} == by_provider
+    # Every step is the measure's own count of people, in BrainStation's scope.
+    scope = {"cohort__program__provider": brainstation}
+    for key, count in steps.items():
+        expected = Participant.objects.filter(measure(key).person(timezone.localdate(), scope)).count()
+        assert count == expected, key
     # Nothing links to a list of people: that is for grant staff.
     assert "/staff/dashboard/people/" not in content
     assert not any(cell.href for t in tables.values() for row in t.all_rows() for cell in row.cells)

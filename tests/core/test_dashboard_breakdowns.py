@@ -171,3 +171,15 @@ def test_the_dashboard_shows_fewer_than_five(client, grant_staff, a_cohort):
     assert 'value=not_hispanic">7</a></td>' in not_hispanic
     assert 'data-field="completion_rate">71.4%</td>' in not_hispanic
     assert 'data-field="completion_gap">+21.4</td>' in not_hispanic  # 71.4 - 50.0
+
+
+def test_the_demographics_read_together_give_each_field_read_alone(a_cohort):
+    """The dashboard reads the five demographics in one grouped query; each must equal its own."""
+    _people(a_cohort, 7, trained=5, good_jobs=2, ethnicity="hispanic", race="black", gender="woman")
+    _people(a_cohort, 6, trained=6, good_jobs=5, ethnicity="hispanic", race="white", gender="man")
+    _people(a_cohort, 5, trained=1, ethnicity="not_hispanic", race="black", gender="woman", veteran="yes")
+    _people(a_cohort, 9, trained=4, good_jobs=4, disability="no")
+    together = {b["field"]: b for b in equity_breakdowns()}
+    for field in ("ethnicity", "race", "gender", "veteran", "disability"):
+        assert together[field] == equity_breakdown(field), field
+    assert together["ethnicity"]["overall"]["enrolled"] == 27

@@ -54,3 +54,32 @@ def test_staff_open_the_people_behind_a_number_and_a_provider_sees_its_own(
     expect(page.locator('table[data-table="programs"]')).to_contain_text(brainstation.name)
     expect(page.locator("main")).not_to_contain_text("Full Stack Development")
     assert _serious(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ht"])
+def test_staff_read_and_submit_last_quarters_funder_report(page, portal, grant_staff, brainstation, language):
+    from mtw_portal.core.models import FunderReport
+    from mtw_portal.core.tables import Quarter
+    from tests import factories
+    from tests.browser.test_accessibility import _use_language
+
+    last = Quarter.of(timezone.localdate()).previous()
+    cohort = factories.cohort(
+        program=factories.program(provider=brainstation, name="Software Engineering"),
+        start_date=last.start + timedelta(days=7),
+        end_date=last.end + timedelta(days=60),
+    )
+    for _ in range(3):
+        factories.enrollment(
+            participant=factories.participant_record(), cohort=cohort, status="active", enrolled_on=last.start
+        )
+    _use_language(page, portal, language)
+    log_in(page, portal, grant_staff)
+    page.goto(f"{portal}/staff/reports/{last}/")
+    expect(page.locator("#table-training")).to_contain_text("Software Engineering")
+    expect(page.locator("#table-participants tbody tr")).to_have_count(3)
+    assert _serious(page) == []
+    page.locator(f'form[action$="/staff/reports/{last}/submit/"] button[type="submit"]').click()
+    expect(page.locator('[data-state="submitted"]')).to_be_visible()
+    assert FunderReport.objects.filter(year=last.year, quarter=last.number).exists()
+    assert _serious(page) == []

@@ -18,7 +18,7 @@ from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.forms import apply_validation_error
-from mtw_portal.core.reports import FOLLOW_UP_MONTHS, add_months
+from mtw_portal.core.reports import follow_up_due
 from participants import selectors, services
 from participants.forms import (
     CaseloadSearchForm,
@@ -34,7 +34,6 @@ from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
 from programs import services as program_services
 from programs.forms import CompletionFollowUpForm
-from programs.models import Enrollment
 
 PAGE_SIZE = 25
 NAVIGATOR_TABS = ("mine", "queue", "all")
@@ -131,20 +130,12 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
             case_notes=selectors.case_note_list(participant=participant),
             note_form=note_form or CaseNoteForm(),
         )
-        completed = _completed_enrollments(user, participant)
+        completed = selectors.completed_enrollment_list_visible(viewer=user, participant=participant)
         context.update(
-            follow_ups=[(e, add_months(e.end_date, FOLLOW_UP_MONTHS)) for e in completed],
+            follow_ups=[(e, follow_up_due(e.end_date)) for e in completed],
             follow_up_form=follow_up_form or CompletionFollowUpForm(enrollments=completed),
         )
     return render(request, "participants/detail.html", context)
-
-
-def _completed_enrollments(user, participant):
-    return (
-        selectors.enrollment_list_visible(viewer=user, participant=participant)
-        .filter(status=Enrollment.Status.COMPLETED)
-        .select_related("follow_up__recorded_by")
-    )
 
 
 @access.role_required(Role.NAVIGATOR, Role.STAFF, Role.PROVIDER)
@@ -159,7 +150,8 @@ def _follow_up_record(request, participant):
     """Record the status six months after a completion: whoever may add a case note."""
     if not access.can_see_case_notes(request.user, participant):
         raise PermissionDenied
-    form = CompletionFollowUpForm(request.POST, enrollments=_completed_enrollments(request.user, participant))
+    completed = selectors.completed_enrollment_list_visible(viewer=request.user, participant=participant)
+    form = CompletionFollowUpForm(request.POST, enrollments=completed)
     if form.is_valid():
         try:
             program_services.completion_follow_up_record(

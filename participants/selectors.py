@@ -58,6 +58,18 @@ def enrollment_list_visible(*, viewer, participant: Participant):
     )
 
 
+def completed_enrollment_list_visible(*, viewer, participant: Participant):
+    """``participant``'s completed enrollments that ``viewer`` may see, each with its six-month
+    follow-up (``follow_up``, when recorded) and who recorded it."""
+    from programs.models import Enrollment
+
+    return (
+        enrollment_list_visible(viewer=viewer, participant=participant)
+        .filter(status=Enrollment.Status.COMPLETED)
+        .select_related("follow_up__recorded_by")
+    )
+
+
 def case_note_list(*, participant: Participant) -> QuerySet[CaseNote]:
     return participant.case_notes.select_related("author").order_by("-created_at", "-pk")
 

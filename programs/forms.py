@@ -1,8 +1,16 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Cohort, CredentialType, Program, Provider, WithdrawalReason
+from programs.models import (
+    Cohort,
+    CompletionFollowUp,
+    CredentialType,
+    Program,
+    Provider,
+    WithdrawalReason,
+)
 
 
 class DateInput(forms.DateInput):
@@ -124,10 +132,6 @@ class CompletionFollowUpForm(forms.Form):
     )
 
     def __init__(self, *args, enrollments, **kwargs):
-        from django.utils.formats import date_format
-
-        from programs.models import CompletionFollowUp
-
         super().__init__(*args, **kwargs)
         self.fields["enrollment"].queryset = enrollments
         self.fields["enrollment"].label_from_instance = lambda e: (

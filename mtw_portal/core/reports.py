@@ -280,6 +280,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def follow_up_due(end_date: date) -> date:
+    """The six-month date of a completion that ended on ``end_date``."""
+    return add_months(end_date, FOLLOW_UP_MONTHS)
+
+
 def _training_start():
     return Greatest(F("cohort__start_date"), Coalesce(F("enrolled_on"), F("cohort__start_date")))
 
@@ -382,9 +387,9 @@ def _follow_up_figures(quarter: Quarter, until: date) -> dict:
         .values_list("participant_id", "cohort__program_id", "end_date", "follow_up__status")
     )
     due = [
-        (person, program_id, add_months(ended, FOLLOW_UP_MONTHS), recorded)
+        (person, program_id, follow_up_due(ended), recorded)
         for person, program_id, ended, recorded in completions
-        if add_months(ended, FOLLOW_UP_MONTHS) <= until
+        if follow_up_due(ended) <= until
     ]
     jobs = defaultdict(list)
     if due:

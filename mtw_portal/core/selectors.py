@@ -1,8 +1,18 @@
-"""Reads of the core app: the latest outcome snapshot and their history."""
+"""Reads of the core app: the outcome snapshots and their history, the funder's reports."""
 
 from __future__ import annotations
 
-from mtw_portal.core.models import OutcomeSnapshot
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from mtw_portal.core.models import FunderReport, OutcomeSnapshot
+from mtw_portal.core.reports import (
+    ParticipantRows,
+    funder_report_data,
+    funder_report_tables,
+    tables_from_data,
+)
+from mtw_portal.core.tables import Quarter
 
 
 def outcome_snapshot_latest() -> OutcomeSnapshot | None:
@@ -19,8 +29,6 @@ def outcome_snapshot_history(limit: int = 400) -> list[OutcomeSnapshot]:
 
 def funder_report_get(*, quarter):
     """The submitted report of ``quarter`` (a ``tables.Quarter``), or None while it is a draft."""
-    from mtw_portal.core.models import FunderReport
-
     return (
         FunderReport.objects.select_related("submitted_by")
         .filter(year=quarter.year, quarter=quarter.number)
@@ -31,11 +39,6 @@ def funder_report_get(*, quarter):
 def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
     """The quarters to list, newest first: the current one and the ``count - 1`` before it, and any
     other submitted; each with its submitted report (None for a draft) and whether it has ended."""
-    from django.utils import timezone
-
-    from mtw_portal.core.models import FunderReport
-    from mtw_portal.core.tables import Quarter
-
     today = today or timezone.localdate()
     quarters = [Quarter.of(today)]
     while len(quarters) < count:
@@ -53,8 +56,6 @@ def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
 def funder_report_tables_for(*, quarter):
     """``quarter``'s report as shown: (the submitted report or None, its tables). A submitted report
     comes from what was stored; a draft is computed now."""
-    from mtw_portal.core.reports import funder_report_tables, tables_from_data
-
     report = funder_report_get(quarter=quarter)
     if report is not None:
         return report, tables_from_data(report.data)
@@ -65,10 +66,6 @@ def funder_report_page(*, quarter, page, per_page: int):
     """``quarter``'s report for its page: (the submitted report or None, its tables, the page of
     the participant list shown). The participant table holds that page's rows only; a draft reads
     them with LIMIT and OFFSET, so the page's cost does not grow with the number of people."""
-    from django.core.paginator import Paginator
-
-    from mtw_portal.core.reports import ParticipantRows, funder_report_data, tables_from_data
-
     report = funder_report_get(quarter=quarter)
     if report is not None:
         data = report.data

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mtw_portal.core.imports import ImportResult, importer_for, max_bytes
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.core.models import FunderReport, ImportBatch
+from mtw_portal.core.reports import funder_report_data
 
 
 class BatchAlreadyApplied(Exception):
@@ -205,22 +207,14 @@ def funder_report_submit(*, quarter, by):
     Only a quarter that has ended, and only once. The report's corrections (to reports submitted
     for earlier quarters) are frozen with it.
     """
-    from django.db import IntegrityError
-
-    from mtw_portal.core.models import FunderReport
-    from mtw_portal.core.reports import funder_report_data
-
     today = timezone.localdate()
     if quarter.end >= today:
         raise ValidationError(
             _("The quarter %(quarter)s has not ended yet: it can be submitted from %(date)s.")
-            % {"quarter": quarter.label, "date": (quarter.next().start).isoformat()}
+            % {"quarter": quarter.label, "date": date_format(quarter.next().start, "DATE_FORMAT")}
         )
     if FunderReport.objects.filter(year=quarter.year, quarter=quarter.number).exists():
-        raise ValidationError(
-            _("The report for %(quarter)s was already submitted; it cannot be changed.")
-            % {"quarter": quarter.label}
-        )
+        raise _already_submitted(quarter)
     report = FunderReport(
         year=quarter.year,
         quarter=quarter.number,
@@ -233,8 +227,12 @@ def funder_report_submit(*, quarter, by):
         with transaction.atomic():
             report.save()
     except IntegrityError:  # submitted by someone else in the meantime
-        raise ValidationError(
-            _("The report for %(quarter)s was already submitted; it cannot be changed.")
-            % {"quarter": quarter.label}
-        ) from None
+        raise _already_submitted(quarter) from None
     return report
+
+
+def _already_submitted(quarter) -> ValidationError:
+    return ValidationError(
+        _("The report for %(quarter)s was already submitted; it cannot be changed.")
+        % {"quarter": quarter.label}
+    )

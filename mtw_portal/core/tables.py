@@ -255,4 +255,5 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.year} Q{self.number}"
+        """The quarter as people read it, in the current language: "2026 Q3"."""
+        return str(_("%(year)s Q%(number)s") % {"year": self.year, "number": self.number})

@@ -6,7 +6,10 @@ by the field: ``enrolled`` (all of them), ``trained``
 (with a completed enrollment) and ``good_job`` (with a placement judged a good job that has
 started). Both rates are of those enrolled: completion = trained / enrolled, good job =
 good_job / enrolled. The gap is the group's rate minus everyone's, in percentage points.
-Every count and rate goes through the small-number suppression of ``dashboard``.
+Every table goes through ``suppression``: each column (enrolled, trained, good job) adds up to
+everyone's figure, so its small counts are hidden with complementary suppression, and a rate or
+gap is shown only when every count it uses is shown. A ZIP code gets a row of its own only with
+at least ``SUPPRESS_BELOW`` people enrolled (its name would otherwise say someone lives there).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.dashboard import gap, suppress, suppressed_rate
 from mtw_portal.core.measures import measure
+from mtw_portal.core.suppression import SUPPRESS_BELOW, gap, rate, shown, suppress_columns
 from participants.models import Participant
 
 # The self-identified fields, in the order shown.
@@ -65,28 +68,34 @@ def _by_field(fields: tuple[str, ...], combinations) -> dict[str, dict]:
     return out
 
 
-def _row(key: str, label, enrolled: int, trained: int, good_job: int, overall: tuple[int, int, int]) -> dict:
+def _row(key: str, label, enrolled, trained, good_job, overall: tuple) -> dict:
+    """A row as published: the counts given are already suppressed (``None`` when hidden)."""
     all_enrolled, all_trained, all_good_job = overall
     return {
         "key": key,
         "label": label,
-        "enrolled": suppress(enrolled),
-        "trained": suppress(trained),
-        "completion_rate": suppressed_rate(trained, enrolled),
+        "enrolled": enrolled,
+        "trained": trained,
+        "completion_rate": rate(trained, enrolled),
         "completion_gap": gap(trained, enrolled, all_trained, all_enrolled),
-        "good_job": suppress(good_job),
-        "good_job_rate": suppressed_rate(good_job, enrolled),
+        "good_job": good_job,
+        "good_job_rate": rate(good_job, enrolled),
         "good_job_gap": gap(good_job, enrolled, all_good_job, all_enrolled),
     }
 
 
 def _breakdown(field: str, label, groups: list[tuple[str, object, int, int, int]]) -> dict:
     overall = tuple(sum(group[i] for group in groups) for i in (2, 3, 4))
+    published = suppress_columns([group[2:] for group in groups])
+    overall_shown = tuple(shown(n) for n in overall)
     return {
         "field": field,
         "label": label,
-        "rows": [_row(*group, overall=overall) for group in groups],
-        "overall": _row("", _("Everyone enrolled"), *overall, overall=overall),
+        "rows": [
+            _row(key, name, *counts, overall=overall_shown)
+            for (key, name, *_numbers), counts in zip(groups, published, strict=True)
+        ],
+        "overall": _row("", _("Everyone enrolled"), *overall_shown, overall=overall_shown),
     }
 
 
@@ -108,13 +117,15 @@ def equity_breakdown(
 
 
 def zip_breakdown(*, as_of: date | None = None, scope: dict | None = None) -> dict:
-    """The ``ZIP_TOP`` ZIP codes with the most people enrolled (ties by ZIP code), then the other
-    ZIP codes combined, then "Not answered" (blank)."""
+    """The ``ZIP_TOP`` ZIP codes with the most people enrolled (ties by ZIP code), among those with
+    at least ``SUPPRESS_BELOW`` people enrolled, then the other ZIP codes combined, then "Not
+    answered" (blank)."""
     counts = list(_counts("zip_code", as_of or timezone.localdate(), scope))
     blank = next((numbers[1:] for numbers in counts if numbers[0] == ""), (0, 0, 0))
     answered = sorted((row for row in counts if row[0] != ""), key=lambda row: (-row[1], row[0]))
-    groups = [(code, code, e, t, g) for code, e, t, g in answered[:ZIP_TOP]]
-    rest = answered[ZIP_TOP:]
+    own = [row for row in answered if row[1] >= SUPPRESS_BELOW][:ZIP_TOP]
+    groups = [(code, code, e, t, g) for code, e, t, g in own]
+    rest = answered[len(own) :]
     if rest:
         groups.append(("other", OTHER_ZIPS, *(sum(row[i] for row in rest) for i in (1, 2, 3))))
     groups.append(("", NOT_ANSWERED, *blank))

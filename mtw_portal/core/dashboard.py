@@ -92,31 +92,3 @@ def funnel(data: dict) -> list[dict]:
             {"key": key, "label": label, "count": count, "percent": share, "bar_percent": min(share, 100.0)}
         )
     return steps
-
-
-# Small-number suppression for the "who is being left behind" breakdowns: a count under this is
-# never shown (nor a rate computed from one), so no one can be singled out in a small group.
-SUPPRESS_BELOW = 5
-
-
-def suppress(n: int | None) -> int | None:
-    """``n``, or ``None`` (shown as "fewer than 5") when it is under ``SUPPRESS_BELOW``, 0 included."""
-    if n is None or n < SUPPRESS_BELOW:
-        return None
-    return n
-
-
-def suppressed_rate(part: int | None, whole: int | None) -> float | None:
-    """``part / whole`` in percent (one decimal), or ``None`` when either count is suppressed: a rate
-    on fewer than 5 people is never shown, nor one that would give back a suppressed count."""
-    if suppress(part) is None or suppress(whole) is None:
-        return None
-    return round(100 * part / whole, 1)
-
-
-def gap(part: int, whole: int, overall_part: int, overall_whole: int) -> float | None:
-    """The group's rate minus everyone's, in percentage points (one decimal), or ``None`` when the
-    group's rate or everyone's is suppressed."""
-    if suppressed_rate(part, whole) is None or suppressed_rate(overall_part, overall_whole) is None:
-        return None
-    return round(100 * part / whole - 100 * overall_part / overall_whole, 1)

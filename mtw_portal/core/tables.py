@@ -6,8 +6,9 @@ workbook, and ``workbook_response`` sends several as the sheets of one workbook.
 the page is what is downloaded: there is one source for both.
 
 A cell's value is an ``int``, a ``float`` (percent or percentage points), a ``Decimal`` (money),
-a ``str``, a ``date``, or ``None``. ``None`` is written as the column's ``none_text``: "fewer
-than 5" for the suppressed counts and rates, empty otherwise.
+a ``str``, a ``date``, or ``None``. ``None`` is written as the column's ``none_text``: "hidden"
+for the suppressed counts and rates (see ``suppression``: a small count, or one hidden so that a
+small count cannot be worked out; the text does not say which), empty otherwise.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return) is written as text: a participant's name cannot inject a formula.
@@ -26,7 +27,9 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-SUPPRESSED = _("fewer than 5")
+# The text of a suppressed cell, the same for a small count and for its complement: saying
+# "fewer than 5" on a complement would be false, and telling them apart would point at the small one.
+SUPPRESSED = _("hidden")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -217,11 +217,11 @@ def test_each_table_downloads_as_csv_with_the_figures_shown(client, grant_staff,
         assert len(rows) == 1 + len(table.all_rows())
 
 
-def test_suppressed_cells_download_as_fewer_than_five(client, grant_staff, data_set):
+def test_suppressed_cells_download_as_hidden(client, grant_staff, data_set):
     client.force_login(grant_staff)
     response = client.get(reverse("core:dashboard_table", kwargs={"key": "equity-ethnicity", "fmt": "csv"}))
     text = response.content.decode("utf-8-sig")
-    assert "fewer than 5" in text
+    assert "hidden" in text
 
 
 def test_a_table_downloads_as_xlsx_with_numbers_kept_as_numbers(client, grant_staff, data_set, brainstation):

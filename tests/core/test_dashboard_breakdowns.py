@@ -6,28 +6,8 @@ import pytest
 from django.urls import reverse
 
 from mtw_portal.core.breakdowns import equity_breakdown, equity_breakdowns, zip_breakdown
-from mtw_portal.core.dashboard import SUPPRESS_BELOW, gap, suppress, suppressed_rate
 from tests import factories
 from tests.employers.placement_factories import placement
-
-
-def test_suppression_at_its_edges():
-    assert SUPPRESS_BELOW == 5
-    assert suppress(4) is None
-    assert suppress(5) == 5
-    assert suppress(0) is None
-    assert suppress(None) is None
-    assert suppress(120) == 120
-
-
-def test_a_rate_on_fewer_than_five_people_is_suppressed():
-    assert suppressed_rate(4, 4) is None
-    assert suppressed_rate(5, 5) == 100.0
-    assert suppressed_rate(5, 8) == 62.5
-    # Nor is a rate shown that would give back a suppressed count (3 of 10).
-    assert suppressed_rate(3, 10) is None
-    assert gap(5, 10, 20, 25) == -30.0
-    assert gap(5, 10, 4, 4) is None  # everyone's rate is itself suppressed
 
 
 @pytest.fixture
@@ -56,8 +36,10 @@ def _by_key(breakdown):
 
 
 def test_exact_counts_rates_and_gaps(a_cohort):
-    _people(a_cohort, 10, trained=6, good_jobs=5, ethnicity="hispanic")
-    _people(a_cohort, 5, trained=5, good_jobs=2, ethnicity="not_hispanic")
+    _people(a_cohort, 10, trained=6, good_jobs=6, ethnicity="hispanic")
+    _people(a_cohort, 8, trained=5, good_jobs=2, ethnicity="not_hispanic")
+    _people(a_cohort, 5, trained=5, good_jobs=5, ethnicity="prefer_not")
+    _people(a_cohort, 7, trained=5, good_jobs=7, ethnicity="")
     # Not counted: applied only, or not admitted.
     _people(a_cohort, 3, status="applied", ethnicity="hispanic")
     _people(a_cohort, 2, status="not_admitted", ethnicity="not_hispanic")
@@ -66,31 +48,36 @@ def test_exact_counts_rates_and_gaps(a_cohort):
     rows = _by_key(breakdown)
     assert [row["key"] for row in breakdown["rows"]] == ["hispanic", "not_hispanic", "prefer_not", ""]
     hispanic, not_hispanic = rows["hispanic"], rows["not_hispanic"]
-    assert (hispanic["enrolled"], hispanic["trained"], hispanic["good_job"]) == (10, 6, 5)
+    assert (hispanic["enrolled"], hispanic["trained"], hispanic["good_job"]) == (10, 6, 6)
     assert hispanic["completion_rate"] == 60.0
-    assert hispanic["completion_gap"] == -13.3  # 60 - 11/15
-    assert hispanic["good_job_rate"] == 50.0  # of those enrolled
-    assert hispanic["good_job_gap"] == 3.3  # 50 - 7/15
-    assert (not_hispanic["enrolled"], not_hispanic["trained"]) == (5, 5)
-    assert not_hispanic["completion_rate"] == 100.0
-    assert not_hispanic["completion_gap"] == 26.7
+    assert hispanic["completion_gap"] == -10.0  # 60 - 21/30
+    assert hispanic["good_job_rate"] == 60.0  # of those enrolled
+    assert hispanic["good_job_gap"] == -6.7  # 60 - 20/30
+    assert (not_hispanic["enrolled"], not_hispanic["trained"]) == (8, 5)
+    assert not_hispanic["completion_rate"] == 62.5
+    assert not_hispanic["completion_gap"] == -7.5
     assert not_hispanic["good_job"] is None  # 2: fewer than 5
     assert not_hispanic["good_job_rate"] is None
     assert not_hispanic["good_job_gap"] is None
+    # Its complement: the smallest other good-job count (5), or 20 - 6 - 7 would give the 2 back.
+    assert rows["prefer_not"]["good_job"] is None
+    assert rows["prefer_not"]["good_job_rate"] is None
+    assert rows["prefer_not"]["completion_rate"] == 100.0
+    assert rows[""]["good_job"] == 7
+    assert rows[""]["good_job_gap"] == 33.3
     overall = breakdown["overall"]
-    assert (overall["enrolled"], overall["trained"], overall["good_job"]) == (15, 11, 7)
-    assert overall["completion_rate"] == 73.3
-    assert overall["good_job_rate"] == 46.7
+    assert (overall["enrolled"], overall["trained"], overall["good_job"]) == (30, 21, 20)
+    assert overall["completion_rate"] == 70.0
+    assert overall["good_job_rate"] == 66.7
     assert overall["completion_gap"] == 0.0
-    for key in ("prefer_not", ""):
-        assert rows[key]["enrolled"] is None  # 0: suppressed too
-        assert rows[key]["completion_rate"] is None
 
 
-def test_small_counts_hide_their_rates(a_cohort):
+def test_small_counts_hide_their_rates_and_a_complement(a_cohort):
     # 6 enrolled, 3 trained, 1 good job: the 3 and the 1 would be given back by their rates.
     _people(a_cohort, 6, trained=3, good_jobs=1, ethnicity="hispanic")
     _people(a_cohort, 4, trained=4, ethnicity="not_hispanic")
+    _people(a_cohort, 7, trained=5, good_jobs=5, ethnicity="prefer_not")
+    _people(a_cohort, 5, trained=5, good_jobs=5, ethnicity="")
     rows = _by_key(equity_breakdown("ethnicity"))
     assert rows["hispanic"]["enrolled"] == 6
     assert rows["hispanic"]["trained"] is None
@@ -100,12 +87,31 @@ def test_small_counts_hide_their_rates(a_cohort):
     assert rows["not_hispanic"]["enrolled"] is None
     assert rows["not_hispanic"]["completion_rate"] is None
     assert rows["not_hispanic"]["completion_gap"] is None
+    # The 4 alone would be 22 - 6 - 7 - 5: the smallest other count (5, not answered) is hidden too.
+    assert rows[""]["enrolled"] is None
+    assert rows["prefer_not"]["enrolled"] == 7
+
+
+def test_zeros_are_hidden_with_a_complement(a_cohort):
+    _people(a_cohort, 9, ethnicity="hispanic")
+    _people(a_cohort, 6, ethnicity="not_hispanic")
+    rows = _by_key(equity_breakdown("ethnicity"))
+    # "prefer not" and "not answered" have nobody: hidden, and 15 - 9 would tell that they have
+    # nobody, so the 6 is hidden too.
+    assert [rows[k]["enrolled"] for k in ("hispanic", "not_hispanic", "prefer_not", "")] == [
+        9,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_blank_and_prefer_not_answers(a_cohort):
+    _people(a_cohort, 5, race="black")
     _people(a_cohort, 5, race="")
     _people(a_cohort, 6, race="prefer_not")
     rows = _by_key(equity_breakdown("race"))
+    assert rows["black"]["enrolled"] is None  # the complement of the empty groups (first on a tie)
     assert rows[""]["label"] == "Not answered"
     assert rows[""]["enrolled"] == 5
     assert rows["prefer_not"]["enrolled"] == 6
@@ -119,7 +125,7 @@ def test_one_person_counts_once_whatever_their_enrollments(a_cohort):
         factories.enrollment(participant=person, cohort=other, status="completed")
         placement(participant=person)
         placement(participant=person, title="Second job")
-    row = _by_key(equity_breakdown("gender"))["woman"]
+    row = equity_breakdown("gender")["overall"]
     assert (row["enrolled"], row["trained"], row["good_job"]) == (5, 5, 5)
 
 
@@ -133,10 +139,11 @@ def test_zip_codes_top_ten_then_the_others_combined(a_cohort):
     assert keys == [f"331{i:02d}" for i in range(10)] + ["other", ""]
     rows = _by_key(breakdown)
     assert rows["33100"]["enrolled"] == 16
-    assert rows["33109"]["enrolled"] == 7
+    assert rows["33108"]["enrolled"] == 8
     assert rows["other"]["enrolled"] == 6 + 5
     assert str(rows["other"]["label"]) == "Other ZIP codes"
     assert rows[""]["enrolled"] is None  # 2
+    assert rows["33109"]["enrolled"] is None  # 7, the smallest other: the 2's complement
     assert breakdown["overall"]["enrolled"] == sum(range(5, 17)) + 2
 
 
@@ -144,6 +151,20 @@ def test_fewer_than_ten_zip_codes_have_no_other_row(a_cohort):
     _people(a_cohort, 5, zip_code="33127")
     keys = [row["key"] for row in zip_breakdown()["rows"]]
     assert keys == ["33127", ""]
+
+
+def test_a_zip_code_with_fewer_than_five_people_has_no_row_of_its_own(a_cohort):
+    # Its name alone would say that someone enrolled lives there.
+    _people(a_cohort, 9, zip_code="33127")
+    _people(a_cohort, 6, zip_code="33142")
+    _people(a_cohort, 4, zip_code="33150")
+    _people(a_cohort, 1, zip_code="33161")
+    _people(a_cohort, 5, zip_code="")
+    breakdown = zip_breakdown()
+    rows = _by_key(breakdown)
+    assert list(rows) == ["33127", "33142", "other", ""]
+    assert rows["other"]["enrolled"] == 5  # 4 + 1
+    assert rows["33142"]["enrolled"] == 6
 
 
 @pytest.mark.parametrize("people", [6, 30])
@@ -154,23 +175,29 @@ def test_query_count_does_not_grow_with_people(a_cohort, django_assert_max_num_q
     assert len(breakdowns) == 6
 
 
-def test_the_dashboard_shows_fewer_than_five(client, grant_staff, a_cohort):
+def test_the_dashboard_hides_small_counts_and_their_complements(client, grant_staff, a_cohort):
     _people(a_cohort, 3, ethnicity="hispanic")
-    _people(a_cohort, 7, trained=5, ethnicity="not_hispanic")
+    _people(a_cohort, 7, trained=6, ethnicity="not_hispanic")
+    _people(a_cohort, 6, trained=5, ethnicity="prefer_not")
+    _people(a_cohort, 8, trained=5, ethnicity="")
     client.force_login(grant_staff)
     content = client.get(reverse("core:dashboard")).content.decode()
     assert "Who is being left behind" in content
     assert 'data-table="equity-ethnicity"' in content
     assert 'data-table="equity-zip_code"' in content
     hispanic = content.split('data-group="hispanic"')[1].split("</tr>")[0]
-    assert 'data-field="enrolled">fewer than 5</td>' in hispanic
+    assert 'data-field="enrolled">hidden</td>' in hispanic
     assert "<a " not in hispanic.split("</th>")[1]  # a hidden count opens no list: its length would tell
     not_hispanic = content.split('data-group="not_hispanic"')[1].split("</tr>")[0]
     people = '<a href="/staff/dashboard/people/?measure=enrolled&amp;field=ethnicity'
     assert f'data-field="enrolled">{people}' in not_hispanic
     assert 'value=not_hispanic">7</a></td>' in not_hispanic
-    assert 'data-field="completion_rate">71.4%</td>' in not_hispanic
-    assert 'data-field="completion_gap">+21.4</td>' in not_hispanic  # 71.4 - 50.0
+    assert 'data-field="completion_rate">85.7%</td>' in not_hispanic
+    assert 'data-field="completion_gap">+19.0</td>' in not_hispanic  # 85.7 - 66.7
+    # The 3's complement (the smallest other count, 6) is hidden and opens nothing either.
+    prefer_not = content.split('data-group="prefer_not"')[1].split("</tr>")[0]
+    assert 'data-field="enrolled">hidden</td>' in prefer_not
+    assert "field=ethnicity&amp;value=prefer_not" not in prefer_not
 
 
 def test_the_demographics_read_together_give_each_field_read_alone(a_cohort):

@@ -11,7 +11,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core import services
 from mtw_portal.core.board import Board
-from mtw_portal.core.drill import drill_parse, drill_people, drill_url
+from mtw_portal.core.drill import drill_is_shown, drill_parse, drill_people, drill_url
 from mtw_portal.core.selectors import outcome_snapshot_history
 from mtw_portal.core.tables import FORMATS, table_response, workbook_response
 
@@ -117,11 +117,14 @@ def provider_dashboard_workbook(request):
 
 @access.role_required(Role.STAFF)
 def people(request):
-    """The participants behind a dashboard number: grant staff only (names are personal data)."""
+    """The participants behind a dashboard number: grant staff only (names are personal data).
+    Not for a number the dashboard hides (``drill_is_shown``): 404, as for an unknown figure."""
     drill = drill_parse(request.GET)
     if drill is None:
         raise Http404
     as_of = timezone.localdate()
+    if not drill_is_shown(drill, as_of=as_of):
+        raise Http404
     people = (
         drill_people(drill, as_of=as_of, visible=access.participants_visible_to(request.user))
         .select_related("user", "organization", "navigator__user")

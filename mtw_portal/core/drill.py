@@ -18,6 +18,10 @@ Parameters:
                    disability or zip_code; value "" = not answered; zip_code "other" = outside
                    the top ZIP codes); these count only people enrolled, as the breakdowns do
     within     "enrolled": only people enrolled (in the scope)
+
+A group's list is given only for a figure its table shows (``drill_is_shown``): a count hidden by
+suppression, or its complement, opens nothing, even when its address is typed, since the list's
+length would tell the number.
 """
 
 from __future__ import annotations
@@ -30,7 +34,14 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS, top_zip_codes
+from mtw_portal.core.breakdowns import (
+    DEMOGRAPHIC_FIELDS,
+    NOT_ANSWERED,
+    OTHER_ZIPS,
+    equity_breakdown,
+    top_zip_codes,
+    zip_breakdown,
+)
 from mtw_portal.core.measures import MEASURES, measure
 from mtw_portal.core.tables import Quarter
 from participants.models import Participant, SupportType
@@ -50,6 +61,8 @@ KNOWN = {
 }
 PAGING = {"page"}  # the list's own parameter, not part of the figure
 GROUP_FIELDS = (*DEMOGRAPHIC_FIELDS, "zip_code")
+# The measures a group's table shows, and the column each is in.
+GROUP_COLUMNS = {"enrolled": "enrolled", "trained": "trained", "placed_good_jobs": "good_job"}
 
 
 @dataclass
@@ -130,7 +143,7 @@ def drill_parse(params) -> Drill | None:
         drill.within_enrolled = True
         shown = {"": NOT_ANSWERED, "other": OTHER_ZIPS}.get(value) if name == "zip_code" else None
         if shown is None:
-            shown = dict(model_field.choices).get(value, value) if value else NOT_ANSWERED
+            shown = dict(model_field.choices or ()).get(value, value) if value else NOT_ANSWERED
         drill.described.append((model_field.verbose_name, shown))
     if "within" in params:
         if get("within") != "enrolled":
@@ -152,3 +165,22 @@ def drill_people(drill: Drill, *, as_of: date, visible: QuerySet | None = None) 
         else:
             condition &= Q(**{name: value})
     return people.filter(condition)
+
+
+def drill_is_shown(drill: Drill, *, as_of: date) -> bool:
+    """Whether the figure is one its table shows. A group's figure (``field``/``value``) is the
+    cell of the breakdown for the drill's scope: hidden by suppression (or a measure no breakdown
+    shows, or a ZIP code without a row of its own), it is not; one query. Any other figure is."""
+    if drill.group is None:
+        return True
+    column = GROUP_COLUMNS.get(drill.measure)
+    if column is None:
+        return False
+    name, value = drill.group
+    scope = drill.scope or None
+    if name == "zip_code":
+        breakdown = zip_breakdown(as_of=as_of, scope=scope)
+    else:
+        breakdown = equity_breakdown(name, as_of=as_of, scope=scope)
+    row = next((row for row in breakdown["rows"] if row["key"] == value), None)
+    return row is not None and row[column] is not None

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from mtw_portal.core import services
 from mtw_portal.core.board import Board
-from mtw_portal.core.drill import drill_parse, drill_people
+from mtw_portal.core.drill import drill_is_shown, drill_parse, drill_people
 from mtw_portal.core.measures import measure
 from mtw_portal.core.selectors import outcome_snapshot_history, outcome_snapshot_latest
 from participants.models import Participant
@@ -47,8 +47,25 @@ def test_every_number_on_the_staff_board_is_the_length_of_its_list(data_set):
         assert drill is not None, (table_key, row_key, cell.drill)
         listed = drill_people(drill, as_of=board.as_of).count()
         assert listed == cell.value, (table_key, row_key, cell.column.key, cell.drill)
+        assert drill_is_shown(drill, as_of=board.as_of), cell.drill  # its link is answered
         checked += 1
     assert checked > 150  # every table takes part, not a handful of cells
+
+
+def test_no_hidden_cell_of_the_staff_board_opens_a_list(data_set):
+    board = staff_board()
+    hidden = [
+        cell
+        for table in board.tables()
+        for row in table.all_rows()
+        for cell in row.cells
+        if cell.drill is not None and cell.value is None
+    ]
+    assert hidden  # seven people: the demographic tables hide nearly everything
+    for cell in hidden:
+        drill = drill_parse(cell.drill)
+        if drill.group is not None:
+            assert not drill_is_shown(drill, as_of=board.as_of), cell.drill
 
 
 def test_the_tables_count_the_traps_as_defined(data_set, brainstation, fourgeeks):

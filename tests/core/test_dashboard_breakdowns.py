@@ -210,3 +210,26 @@ def test_the_demographics_read_together_give_each_field_read_alone(a_cohort):
     for field in ("ethnicity", "race", "gender", "veteran", "disability"):
         assert together[field] == equity_breakdown(field), field
     assert together["ethnicity"]["overall"]["enrolled"] == 27
+
+
+def test_a_hidden_count_opens_no_list_even_by_its_address(client, grant_staff, a_cohort):
+    _people(a_cohort, 3, ethnicity="hispanic", zip_code="33150")
+    _people(a_cohort, 7, trained=6, ethnicity="not_hispanic", zip_code="33127")
+    _people(a_cohort, 6, trained=5, ethnicity="prefer_not", zip_code="33127")
+    _people(a_cohort, 8, trained=5, ethnicity="", zip_code="33127")
+    _people(a_cohort, 5, ethnicity="not_hispanic", zip_code="33142")  # the ZIP table's complement
+    client.force_login(grant_staff)
+
+    def status(**params):
+        return client.get(reverse("core:people"), params).status_code
+
+    assert status(measure="enrolled", field="ethnicity", value="not_hispanic") == 200
+    assert status(measure="enrolled", field="ethnicity", value="hispanic") == 404  # 3
+    assert status(measure="enrolled", field="ethnicity", value="prefer_not") == 404  # its complement
+    assert status(measure="trained", field="ethnicity", value="hispanic") == 404  # 0
+    # A figure no table shows, and a ZIP code without a row of its own.
+    assert status(measure="credentials_earned", field="ethnicity", value="not_hispanic") == 404
+    assert status(measure="enrolled", field="zip_code", value="33150") == 404
+    assert status(measure="enrolled", field="zip_code", value="other") == 404
+    assert status(measure="enrolled", field="zip_code", value="33142") == 404
+    assert status(measure="enrolled", field="zip_code", value="33127") == 200

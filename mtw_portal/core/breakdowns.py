@@ -84,9 +84,12 @@ def _row(key: str, label, enrolled, trained, good_job, overall: tuple) -> dict:
     }
 
 
-def _breakdown(field: str, label, groups: list[tuple[str, object, int, int, int]]) -> dict:
+def _breakdown(
+    field: str, label, groups: list[tuple[str, object, int, int, int]], prefer: list[int] | None = None
+) -> dict:
+    """``prefer``: the order complements are taken in (row indices; the last row first by default)."""
     overall = tuple(sum(group[i] for group in groups) for i in (2, 3, 4))
-    published = suppress_columns([group[2:] for group in groups])
+    published = suppress_columns([group[2:] for group in groups], prefer=prefer)
     overall_shown = tuple(shown(n) for n in overall)
     return {
         "field": field,
@@ -129,7 +132,11 @@ def zip_breakdown(*, as_of: date | None = None, scope: dict | None = None) -> di
     if rest:
         groups.append(("other", OTHER_ZIPS, *(sum(row[i] for row in rest) for i in (1, 2, 3))))
     groups.append(("", NOT_ANSWERED, *blank))
-    return _breakdown("zip_code", Participant._meta.get_field("zip_code").verbose_name, groups)
+    # Complements: "Not answered", "Other ZIP codes", then the ZIP codes from the highest code
+    # down: an order the counts do not change (the rows themselves are ranked by count).
+    codes = sorted(range(len(own)), key=lambda i: groups[i][0], reverse=True)
+    prefer = [len(groups) - 1, *([len(own)] if rest else []), *codes]
+    return _breakdown("zip_code", Participant._meta.get_field("zip_code").verbose_name, groups, prefer)
 
 
 def top_zip_codes(as_of: date, scope: dict | None = None) -> list[str]:

@@ -9,9 +9,17 @@ adds up to a shown total), the total minus the shown cells gives it back. So:
    "0" that turns into "fewer than 5"), and would make a hidden cell's sum easier to pin down.
 2. **Complementary suppression**: in every line (a set of cells whose sum is known: a column and
    its total), if exactly one cell is hidden, or the hidden cells together count fewer than
-   ``SUPPRESS_BELOW`` people, the smallest shown cell of that line is hidden too (the first one
-   on a tie). This repeats over all lines until nothing changes (hiding a cell for one line can
+   ``SUPPRESS_BELOW`` people, the next shown cell of that line in a fixed order of preference is
+   hidden too. This repeats over all lines until nothing changes (hiding a cell for one line can
    break another line it belongs to).
+
+   The order is fixed by the table's rows, never by the counts: "the smallest shown cell" would
+   switch from one group to another when one person joins a large group (two groups of 12, the
+   first hidden; one more in the first, now 13, and the second is hidden instead), and the two
+   releases together would give the small count back (the differencing test found exactly this).
+   The price: a complement may be a large group. The demographic tables take complements from
+   the bottom up ("Not answered", then "Prefer not to say", ...), the ZIP table "Not answered",
+   then "Other ZIP codes", then the ZIP codes from the highest code down.
 
 What it guarantees, for each line, whatever the totals: no hidden cell is the only hidden cell of
 the line, and the hidden cells of a line together count at least ``SUPPRESS_BELOW`` people, so
@@ -42,8 +50,8 @@ def complementary(
     values: dict[Hashable, int], lines: Iterable[Sequence[Hashable]], threshold: int = SUPPRESS_BELOW
 ) -> set:
     """The keys of ``values`` to hide: primary suppression, then complementary suppression over
-    ``lines`` (each a sequence of keys of cells whose sum is known, in order of preference on a
-    tie), repeated until stable. A key in no line is hidden only when it is small itself."""
+    ``lines`` (each a sequence of keys of cells whose sum is known, in the order complements are
+    taken), repeated until stable. A key in no line is hidden only when it is small itself."""
     lines = [list(line) for line in lines]
     hidden = {key for key, value in values.items() if primary(value, threshold)}
     changed = True
@@ -58,20 +66,23 @@ def complementary(
             shown = [key for key in line if key not in hidden]
             if not shown:
                 continue  # the whole line is hidden: nothing more to do
-            smallest = min(shown, key=lambda key: values[key])  # min() keeps the first on a tie
-            hidden.add(smallest)
+            hidden.add(shown[0])
             changed = True
     return hidden
 
 
 def suppress_columns(
-    rows: Sequence[Sequence[int]], threshold: int = SUPPRESS_BELOW
+    rows: Sequence[Sequence[int]], *, prefer: Sequence[int] | None = None, threshold: int = SUPPRESS_BELOW
 ) -> list[list[int | None]]:
     """A table of counts (``rows`` of equal length; each column adds up to a total published
-    beside it) with the hidden counts replaced by ``None``: each column is a line."""
+    beside it) with the hidden counts replaced by ``None``: each column is a line. ``prefer``: the
+    row indices in the order complements are taken (by default the last row first)."""
     width = len(rows[0]) if rows else 0
     values = {(i, j): count for i, row in enumerate(rows) for j, count in enumerate(row)}
-    lines = [[(i, j) for i in range(len(rows))] for j in range(width)]
+    order = list(prefer) if prefer is not None else list(reversed(range(len(rows))))
+    if sorted(order) != list(range(len(rows))):
+        raise ValueError("prefer must name every row once")
+    lines = [[(i, j) for i in order] for j in range(width)]
     hidden = complementary(values, lines, threshold)
     return [
         [None if (i, j) in hidden else count for j, count in enumerate(row)] for i, row in enumerate(rows)

@@ -59,12 +59,13 @@ def test_exact_counts_rates_and_gaps(a_cohort):
     assert not_hispanic["good_job"] is None  # 2: fewer than 5
     assert not_hispanic["good_job_rate"] is None
     assert not_hispanic["good_job_gap"] is None
-    # Its complement: the smallest other good-job count (5), or 20 - 6 - 7 would give the 2 back.
-    assert rows["prefer_not"]["good_job"] is None
-    assert rows["prefer_not"]["good_job_rate"] is None
-    assert rows["prefer_not"]["completion_rate"] == 100.0
-    assert rows[""]["good_job"] == 7
-    assert rows[""]["good_job_gap"] == 33.3
+    # Its complement, taken from the bottom up: "Not answered" (7), or 20 - 6 - 5 would give the 2 back.
+    assert rows[""]["good_job"] is None
+    assert rows[""]["good_job_rate"] is None
+    assert rows[""]["good_job_gap"] is None
+    assert rows[""]["completion_rate"] == 71.4
+    assert rows["prefer_not"]["good_job"] == 5
+    assert rows["prefer_not"]["good_job_gap"] == 33.3  # 100 - 20/30
     overall = breakdown["overall"]
     assert (overall["enrolled"], overall["trained"], overall["good_job"]) == (30, 21, 20)
     assert overall["completion_rate"] == 70.0
@@ -87,7 +88,7 @@ def test_small_counts_hide_their_rates_and_a_complement(a_cohort):
     assert rows["not_hispanic"]["enrolled"] is None
     assert rows["not_hispanic"]["completion_rate"] is None
     assert rows["not_hispanic"]["completion_gap"] is None
-    # The 4 alone would be 22 - 6 - 7 - 5: the smallest other count (5, not answered) is hidden too.
+    # The 4 alone would be 22 - 6 - 7 - 5: the complement, "Not answered" (5), is hidden too.
     assert rows[""]["enrolled"] is None
     assert rows["prefer_not"]["enrolled"] == 7
 
@@ -97,7 +98,7 @@ def test_zeros_are_hidden_with_a_complement(a_cohort):
     _people(a_cohort, 6, ethnicity="not_hispanic")
     rows = _by_key(equity_breakdown("ethnicity"))
     # "prefer not" and "not answered" have nobody: hidden, and 15 - 9 would tell that they have
-    # nobody, so the 6 is hidden too.
+    # nobody, so the next from the bottom, the 6, is hidden too.
     assert [rows[k]["enrolled"] for k in ("hispanic", "not_hispanic", "prefer_not", "")] == [
         9,
         None,
@@ -110,10 +111,12 @@ def test_blank_and_prefer_not_answers(a_cohort):
     _people(a_cohort, 5, race="black")
     _people(a_cohort, 5, race="")
     _people(a_cohort, 6, race="prefer_not")
-    rows = _by_key(equity_breakdown("race"))
-    assert rows["black"]["enrolled"] is None  # the complement of the empty groups (first on a tie)
+    breakdown = equity_breakdown("race")
+    rows = _by_key(breakdown)
+    assert breakdown["overall"]["enrolled"] == 16
+    assert rows["black"]["enrolled"] == 5
     assert rows[""]["label"] == "Not answered"
-    assert rows[""]["enrolled"] == 5
+    assert rows[""]["enrolled"] is None  # the complement of the empty groups (the last row)
     assert rows["prefer_not"]["enrolled"] == 6
     assert str(rows["prefer_not"]["label"]) == "Prefer not to say"
 
@@ -139,11 +142,10 @@ def test_zip_codes_top_ten_then_the_others_combined(a_cohort):
     assert keys == [f"331{i:02d}" for i in range(10)] + ["other", ""]
     rows = _by_key(breakdown)
     assert rows["33100"]["enrolled"] == 16
-    assert rows["33108"]["enrolled"] == 8
-    assert rows["other"]["enrolled"] == 6 + 5
+    assert rows["33109"]["enrolled"] == 7
     assert str(rows["other"]["label"]) == "Other ZIP codes"
     assert rows[""]["enrolled"] is None  # 2
-    assert rows["33109"]["enrolled"] is None  # 7, the smallest other: the 2's complement
+    assert rows["other"]["enrolled"] is None  # 6 + 5: the 2's complement, next from the bottom
     assert breakdown["overall"]["enrolled"] == sum(range(5, 17)) + 2
 
 
@@ -194,10 +196,11 @@ def test_the_dashboard_hides_small_counts_and_their_complements(client, grant_st
     assert 'value=not_hispanic">7</a></td>' in not_hispanic
     assert 'data-field="completion_rate">85.7%</td>' in not_hispanic
     assert 'data-field="completion_gap">+19.0</td>' in not_hispanic  # 85.7 - 66.7
-    # The 3's complement (the smallest other count, 6) is hidden and opens nothing either.
-    prefer_not = content.split('data-group="prefer_not"')[1].split("</tr>")[0]
-    assert 'data-field="enrolled">hidden</td>' in prefer_not
-    assert "field=ethnicity&amp;value=prefer_not" not in prefer_not
+    # The 3's complement ("Not answered", the last row) is hidden and opens nothing either.
+    ethnicity = content.split('data-table="equity-ethnicity"')[1]
+    not_answered = ethnicity.split('data-group=""')[1].split("</tr>")[0]
+    assert 'data-field="enrolled">hidden</td>' in not_answered
+    assert "field=ethnicity&amp;value=&" not in not_answered
 
 
 def test_the_demographics_read_together_give_each_field_read_alone(a_cohort):
@@ -225,7 +228,8 @@ def test_a_hidden_count_opens_no_list_even_by_its_address(client, grant_staff, a
 
     assert status(measure="enrolled", field="ethnicity", value="not_hispanic") == 200
     assert status(measure="enrolled", field="ethnicity", value="hispanic") == 404  # 3
-    assert status(measure="enrolled", field="ethnicity", value="prefer_not") == 404  # its complement
+    assert status(measure="enrolled", field="ethnicity", value="") == 404  # its complement
+    assert status(measure="enrolled", field="ethnicity", value="prefer_not") == 200
     assert status(measure="trained", field="ethnicity", value="hispanic") == 404  # 0
     # A figure no table shows, and a ZIP code without a row of its own.
     assert status(measure="credentials_earned", field="ethnicity", value="not_hispanic") == 404

@@ -6,7 +6,7 @@ adds up to a shown total), the total minus the shown cells gives it back. So:
 
 1. **Primary suppression**: every count under ``SUPPRESS_BELOW`` (5) is hidden, **zero included**.
    Showing zeros would let a table taken before and after one person joins tell their group (a
-   "0" that turns into "fewer than 5"), and would make a hidden cell's sum easier to pin down.
+   "0" that turns into "hidden"), and would make a hidden cell's sum easier to pin down.
 2. **Complementary suppression**: in every line (a set of cells whose sum is known: a column and
    its total), if exactly one cell is hidden, or the hidden cells together count fewer than
    ``SUPPRESS_BELOW`` people, the next shown cell of that line in a fixed order of preference is

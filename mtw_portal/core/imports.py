@@ -4,8 +4,11 @@ The command line (``manage.py import_roster KIND FILE``) and the web (upload, pr
 confirm) share everything here:
 
 - :func:`read_table` turns the bytes of a CSV (UTF-8, with or without BOM; comma only) or
-  XLSX file into rows of text keyed by column, checking the header, the size and the number
-  of rows. The kind of file is told by its content, never by its name.
+  XLSX file into rows of text keyed by column, checking the header and keeping any file within
+  bounds: its size, an XLSX's unpacked size, inflation, shared texts and declared rows (looked
+  at in the zip before openpyxl parses anything), the rows (blank ones count), the columns and
+  the time spent; formula cells are refused. The kind of file is told by its content, never
+  by its name.
 - An importer (a subclass of :class:`Importer`, registered in :data:`IMPORTERS`) plans a
   table without writing anything, and applies it all or nothing.
 - Any bad row means nothing is written; each problem is a :class:`RowError`, shown as

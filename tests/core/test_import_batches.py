@@ -63,6 +63,14 @@ def preview_url(batch: ImportBatch) -> str:
     return reverse("programs:roster_preview", args=[batch.pk])
 
 
+def test_the_upload_page_states_the_limits_and_how_long_files_are_kept(client, provider_member, settings):
+    settings.MTW_IMPORT_RETENTION_DAYS = 45
+    client.force_login(provider_member)
+    page = client.get(reverse("programs:roster_upload")).content.decode()
+    assert "At most 20,000 rows (blank rows count too) and 50 columns." in page
+    assert "The file and its rows are deleted 45 days after the upload" in page
+
+
 # --- Read once, at upload --------------------------------------------------------------------
 
 

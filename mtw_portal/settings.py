@@ -183,6 +183,8 @@ MTW_RESUME_MAX_MB = env_int("MTW_RESUME_MAX_MB", 5, minimum=1, maximum=50)
 # Uploads (receipts, rosters): size limits in megabytes.
 MTW_RECEIPT_MAX_MB = env_int("MTW_RECEIPT_MAX_MB", 5, minimum=1, maximum=50)
 MTW_IMPORT_MAX_MB = env_int("MTW_IMPORT_MAX_MB", 10, minimum=1, maximum=100)
+# Days an uploaded import file, its rows and its preview are kept; the nightly purge deletes them after.
+MTW_IMPORT_RETENTION_DAYS = env_int("MTW_IMPORT_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 # Outcomes roll-up: a change queues one roll-up this many seconds later; changes meanwhile join it.
 MTW_ROLLUP_DEBOUNCE_SECONDS = env_int("MTW_ROLLUP_DEBOUNCE_SECONDS", 60, minimum=1, maximum=3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -276,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-outcomes-rollup": {
         "task": "mtw_portal.core.tasks.outcomes_rollup",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "nightly-import-files-purge": {
+        "task": "mtw_portal.core.tasks.import_batches_purge",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

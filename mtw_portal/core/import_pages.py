@@ -5,6 +5,7 @@ Each kind's views pass their words, templates and scope; the flow is written onc
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from mtw_portal import access
 from mtw_portal.core import services as core_services
 from mtw_portal.core.forms import ImportFileForm, apply_validation_error
+from mtw_portal.core.imports import MAX_COLUMNS, PLAN_ACTIONS, max_rows
 
-PREVIEW_ROWS = 200  # planned actions listed on the preview; the counts cover them all
+PREVIEW_ROWS = PLAN_ACTIONS  # planned actions listed on the preview; the counts cover them all
 
 
 def upload(
@@ -36,19 +38,22 @@ def upload(
             apply_validation_error(form, exc)
         else:
             return redirect(preview_url, pk=batch.pk)
-    return render(request, template, {"form": form, "columns": columns, **(context or {})})
+    limits = {"rows": max_rows(), "columns": MAX_COLUMNS, "days": settings.MTW_IMPORT_RETENTION_DAYS}
+    return render(request, template, {"form": form, "columns": columns, "limits": limits, **(context or {})})
 
 
 def preview(
     request, pk: int, *, kind: str, template: str, preview_url: str, upload_url: str, done_message: str
 ):
-    """GET: what confirming would do now. POST: confirm (plans again, writes all or nothing, once).
+    """GET: the plan made when the file was uploaded (the file is not read again). POST: confirm
+    (plans the kept rows again, writes all or nothing, once).
 
     ``done_message`` has a ``%(summary)s`` placeholder.
     """
     batch = access.import_batch_for(request.user, pk, kind=kind)
     already = _("This file has already been imported; nothing more was written.")
     result = None  # once applied, the page shows the record of what was done
+    stored = False  # a plan kept at upload, rather than one made by this request
     if request.method == "POST" and batch.applied_at is None:
         try:
             result = core_services.import_batch_apply(batch=batch, user=request.user)
@@ -64,6 +69,7 @@ def preview(
         return redirect(preview_url, pk=batch.pk)
     elif batch.applied_at is None:
         result = core_services.import_batch_plan(batch=batch, user=request.user)
+        stored = batch.purged_at is None
     return render(
         request,
         template,
@@ -71,9 +77,23 @@ def preview(
             "batch": batch,
             "result": result,
             "record": batch.result if batch.applied_at else None,
+            "stored_plan": stored,
             "actions": result.actions[:PREVIEW_ROWS] if result else [],
-            "more_actions": max(len(result.actions) - PREVIEW_ROWS, 0) if result else 0,
-            "rejected_rows": len({e.row for e in result.errors if e.row}) if result else 0,
+            **_beyond_the_list(result, batch.plan if stored else None),
             "upload_url": reverse(upload_url),
         },
     )
+
+
+def _beyond_the_list(result, plan: dict | None) -> dict:
+    """The rows planned and the problems found beyond those listed, and the rows rejected."""
+    if plan is not None:  # kept at upload with only the first actions and problems
+        keys = ("more_actions", "more_errors", "rejected_rows")
+        return {key: plan.get(key, 0) for key in keys}
+    if result is None:
+        return {"more_actions": 0, "more_errors": 0, "rejected_rows": 0}
+    return {
+        "more_actions": max(len(result.actions) - PREVIEW_ROWS, 0),
+        "more_errors": 0,
+        "rejected_rows": len({e.row for e in result.errors if e.row}),
+    }

@@ -4,8 +4,11 @@ The command line (``manage.py import_roster KIND FILE``) and the web (upload, pr
 confirm) share everything here:
 
 - :func:`read_table` turns the bytes of a CSV (UTF-8, with or without BOM; comma only) or
-  XLSX file into rows of text keyed by column, checking the header, the size and the number
-  of rows. The kind of file is told by its content, never by its name.
+  XLSX file into rows of text keyed by column, checking the header and keeping any file within
+  bounds: its size, an XLSX's unpacked size, inflation, shared texts and declared rows (looked
+  at in the zip before openpyxl parses anything), the rows (blank ones count), the columns and
+  the time spent; formula cells are refused. The kind of file is told by its content, never
+  by its name.
 - An importer (a subclass of :class:`Importer`, registered in :data:`IMPORTERS`) plans a
   table without writing anything, and applies it all or nothing.
 - Any bad row means nothing is written; each problem is a :class:`RowError`, shown as
@@ -17,6 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
+import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -27,6 +32,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring, iterparse
 
 # The kinds of import, by the name the command line and the web use. Dotted paths, so the
 # framework does not import the apps (and the apps may import the framework).
@@ -35,9 +46,14 @@ IMPORTERS: dict[str, str] = {
     "placements": "employers.placement_import.PlacementImporter",
 }
 
-MAX_COLUMNS = 100  # more than any kind needs: a wider sheet has unknown columns anyway
+MAX_COLUMNS = 50  # more than any kind needs: a wider sheet has unknown columns anyway
+# XLSX: an archive of XML parts, inspected before openpyxl parses anything.
+MAX_INFLATION = 100  # a part may inflate at most this many times (spreadsheets: 5 to 30)
+INFLATION_CHECKED_FROM = 1024 * 1024  # parts smaller than this inflate as they like
+UNZIPPED_PER_MB = 5  # the parts together: at most this many times MTW_IMPORT_MAX_MB
 _XLSX_SIGNATURE = b"PK\x03\x04"
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
+_SHARED_TABLE = re.compile(rb"<(\w+:)?sst[\s>]")
 
 
 def max_rows() -> int:
@@ -46,6 +62,15 @@ def max_rows() -> int:
 
 def max_bytes() -> int:
     return settings.MTW_IMPORT_MAX_MB * 1024 * 1024
+
+
+def max_unzipped_bytes() -> int:
+    return UNZIPPED_PER_MB * max_bytes()
+
+
+def parse_seconds() -> float:
+    """The wall-clock time reading one file may take before it stops with an error."""
+    return getattr(settings, "MTW_IMPORT_PARSE_SECONDS", 20)
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,21 @@ class Table:
     columns: tuple[str, ...]
     rows: list[Row]
 
+    def to_record(self) -> dict:
+        """The table as JSON (kept on an upload so that it is read once): values in column order."""
+        return {
+            "columns": list(self.columns),
+            "rows": [[row.number, [row[c] for c in self.columns]] for row in self.rows],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Table:
+        columns = tuple(record["columns"])
+        return cls(
+            columns=columns,
+            rows=[Row(number, dict(zip(columns, values, strict=True))) for number, values in record["rows"]],
+        )
+
 
 # --- Reading ------------------------------------------------------------------------------
 
@@ -125,7 +165,10 @@ def _csv_rows(data: bytes):
             ]
         ) from None
     if "\x00" in text:
-        raise ImportFileError([RowError(None, "file", _("this is not a CSV or XLSX file"))])
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            [RowError(line, "file", _("this line holds a NUL character: this is not a CSV or XLSX file"))]
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", quotechar='"', strict=False)
     try:
         yield from reader
@@ -139,37 +182,148 @@ def _csv_rows(data: bytes):
         ) from None
 
 
-def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
+class _Formula(str):
+    """The text of a formula cell: refused, since what it shows depends on the spreadsheet program."""
 
-    unreadable = ImportFileError(
+
+def _unreadable_xlsx() -> ImportFileError:
+    return ImportFileError(
         [RowError(None, "file", _("this XLSX file cannot be read; save it again from your spreadsheet"))]
     )
+
+
+def _shared_string_count(xml: bytes) -> int:
+    """The number of ``<si>`` elements of sharedStrings.xml, counted without parsing it."""
+    table = _SHARED_TABLE.search(xml)
+    tag = b"<" + ((table.group(1) or b"") if table else b"") + b"si"
+    return sum(xml.count(tag + end) for end in (b">", b" ", b"/", b"\t", b"\r", b"\n"))
+
+
+def _check_archive(data: bytes, *, max_cells: int) -> None:
+    """Look inside an XLSX (a zip of XML parts) before openpyxl parses anything.
+
+    The sizes a zip declares bound what Python inflates (a part that inflates to more than
+    its declared size fails its check), so they can be trusted.
+    """
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise _unreadable_xlsx() from None
+    mb = {"mb": max_unzipped_bytes() // (1024 * 1024)}
+    if sum(m.file_size for m in members) > max_unzipped_bytes():
+        raise ImportFileError(
+            [
+                RowError(
+                    None,
+                    "file",
+                    _("the workbook unpacks to more than %(mb)s MB; copy the rows into a new workbook") % mb,
+                )
+            ]
+        )
+    for member in members:
+        if member.file_size > INFLATION_CHECKED_FROM and member.file_size > MAX_INFLATION * max(
+            member.compress_size, 1
+        ):
+            message = _(
+                "this workbook is packed too tightly to be a spreadsheet "
+                "(%(part)s inflates %(ratio)s times); copy the rows into a new workbook"
+            ) % {"part": member.filename, "ratio": f"{member.file_size // max(member.compress_size, 1):,}"}
+            raise ImportFileError([RowError(None, "file", message)])
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read("[Content_Types].xml")))
+        strings = manifest.find(SHARED_STRINGS)
+        strings = archive.getinfo(strings.PartName[1:]) if strings is not None else None
+    except Exception:  # no manifest, a damaged one, or a part it names is missing
+        raise _unreadable_xlsx() from None
+    if strings is None:
+        return
+    if strings.file_size > max_bytes():
+        message = _(
+            "the workbook's shared texts take more than %(mb)s MB unpacked; copy the rows into a new workbook"
+        )
+        raise ImportFileError([RowError(None, "file", message % {"mb": settings.MTW_IMPORT_MAX_MB})])
+    try:
+        count = _shared_string_count(archive.read(strings))
+    except Exception:
+        raise _unreadable_xlsx() from None
+    if count > max_cells:
+        message = _(
+            "the workbook holds %(count)s different texts, more than a file of %(limit)s rows can use"
+        )
+        raise ImportFileError(
+            [RowError(None, "file", message % {"count": f"{count:,}", "limit": f"{max_rows():,}"})]
+        )
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, whose declared size is read without reading the whole sheet.
+
+    openpyxl looks for the ``<dimension>`` element until the end of ``<sheetData>``: a sheet
+    without one (a million blank rows) was parsed in full before a single row was asked for.
+    """
+
+    def _get_size(self):
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                    return
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's reader (read-only), with its worksheets as :class:`_Sheet` and no chart sheets."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+
+
+def _load_workbook(data: bytes):
+    reader = _WorkbookReader(io.BytesIO(data), read_only=True, data_only=False)
+    reader.read()
+    return reader.wb
+
+
+def _xlsx_rows(data: bytes, *, max_cells: int):
+    _check_archive(data, max_cells=max_cells)
+    try:
+        workbook = _load_workbook(data)
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise unreadable from None
+        raise _unreadable_xlsx() from None
     try:
         if not workbook.worksheets:
-            raise unreadable
+            raise _unreadable_xlsx()
         sheet = workbook.worksheets[0]
+        declared = sheet.max_row or 0  # from the sheet's <dimension>, when it has one
+        if declared > max_rows() + 1:
+            message = _("the sheet declares %(rows)s rows; a file may have at most %(limit)s rows")
+            raise ImportFileError(
+                [RowError(None, "file", message % {"rows": f"{declared:,}", "limit": f"{max_rows():,}"})]
+            )
         sheet.reset_dimensions()  # some writers record wrong dimensions: read what is there
-        rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1)
         while True:
             try:
-                values = next(rows)
+                cells = next(rows)
             except StopIteration:
                 return
             except Exception:
-                raise unreadable from None
-            yield [_cell_text(v) for v in values]
+                raise _unreadable_xlsx() from None
+            yield [
+                _Formula(cell.value) if cell.data_type == "f" else _cell_text(cell.value) for cell in cells
+            ]
     finally:
         workbook.close()
 
 
-def _raw_rows(data: bytes):
+def _raw_rows(data: bytes, *, max_cells: int):
     if data.startswith(_XLSX_SIGNATURE):
-        return _xlsx_rows(data)
+        return _xlsx_rows(data, max_cells=max_cells)
     if data.startswith(_OLD_EXCEL_SIGNATURE):
         raise ImportFileError(
             [RowError(None, "file", _("old Excel files (.xls) are not read; save it as .xlsx or CSV UTF-8"))]
@@ -204,9 +358,14 @@ def _check_header(cells: list[str], columns: tuple[str, ...]) -> dict[int, str]:
 
 
 def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
-    """The rows of a CSV or XLSX file with exactly ``columns``. Raises :class:`ImportFileError`."""
+    """The rows of a CSV or XLSX file with exactly ``columns``. Raises :class:`ImportFileError`.
+
+    Bounded whatever the file: its size, the unpacked size of a workbook, the rows (blank ones
+    count), the columns, the shared texts and the time it takes are all limited.
+    """
     if len(data) > max_bytes():
         raise ImportFileError([too_large_error()])
+    deadline = time.monotonic() + parse_seconds()
     expected = ",".join(columns)
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ImportFileError(
@@ -218,20 +377,20 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
                 )
             ]
         )
-    raw = iter(_raw_rows(data))
+    limit = max_rows()
+    raw = iter(_raw_rows(data, max_cells=(limit + 1) * len(columns)))
     header = next(raw, None)
     if header is None or not any(cell.strip() for cell in header):
         raise ImportFileError(
             [RowError(1, "header", _("the first row must be the header: %(names)s") % {"names": expected})]
         )
+    if any(isinstance(cell, _Formula) for cell in header):
+        raise ImportFileError([RowError(1, "header", _("formulas are not accepted: paste the values"))])
     positions = _check_header(header, columns)
     width = max(positions) + 1  # trailing blank header cells do not count
-    rows, errors, limit = [], [], max_rows()
+    rows, errors = [], []
     for number, cells in enumerate(raw, start=2):
-        cells = [c.strip() for c in cells]
-        if not any(cells):
-            continue  # a blank line: skipped, but it keeps its number
-        if len(rows) >= limit:
+        if number > limit + 1:  # every row counts, blank ones too
             raise ImportFileError(
                 [
                     RowError(
@@ -242,6 +401,30 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
                     )
                 ]
             )
+        if time.monotonic() >= deadline:
+            message = _("reading the file took more than %(seconds)s seconds; split it into smaller files")
+            raise ImportFileError([RowError(None, "file", message % {"seconds": parse_seconds()})])
+        if any(c.strip() for c in cells[MAX_COLUMNS:]):
+            raise ImportFileError(
+                [
+                    RowError(
+                        number,
+                        "file",
+                        _("this row has more than %(limit)s columns") % {"limit": MAX_COLUMNS},
+                    )
+                ]
+            )
+        formulas = [
+            RowError(number, positions.get(i, "file"), _("formulas are not accepted: paste the values"))
+            for i, cell in enumerate(cells)
+            if isinstance(cell, _Formula)
+        ]
+        if formulas:
+            errors.extend(formulas)
+            continue
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue  # a blank line: skipped, but it keeps its number
         if any(cells[width:]):
             errors.append(
                 RowError(
@@ -285,6 +468,8 @@ class ImportResult:
     summary_notes: dict[str, list[str]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
+    # A result read back from a stored plan holds only the first actions, and their counts.
+    stored_counts: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -292,6 +477,8 @@ class ImportResult:
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.stored_counts is not None:
+            return self.stored_counts
         counted = Counter(a.action for a in self.actions)
         return {action: counted.get(action, 0) for action in ACTIONS}
 
@@ -317,6 +504,37 @@ class ImportResult:
             "notes": self.notes,
             "errors": [asdict(e) for e in self.errors],
         }
+
+
+PLAN_ACTIONS = 200  # planned actions kept with an upload for its preview; the counts cover them all
+PLAN_ERRORS = 1000  # problems kept likewise; the number of rows rejected covers them all
+
+
+def plan_record(result: ImportResult) -> dict:
+    """What the preview of an upload shows, kept with it: counts, the first actions, notes, problems."""
+    return {
+        "kind": result.kind,
+        "counts": result.counts,
+        "actions": [[a.row, a.action, a.subject, a.description] for a in result.actions[:PLAN_ACTIONS]],
+        "more_actions": max(len(result.actions) - PLAN_ACTIONS, 0),
+        "notes": result.notes,
+        "summary_notes": result.summary_notes,
+        "errors": [[e.row, e.column, e.message] for e in result.errors[:PLAN_ERRORS]],
+        "more_errors": max(len(result.errors) - PLAN_ERRORS, 0),
+        "rejected_rows": len({e.row for e in result.errors if e.row}),
+    }
+
+
+def result_from_plan(plan: dict) -> ImportResult:
+    """A stored plan (:func:`plan_record`) as a result, for the preview."""
+    return ImportResult(
+        kind=plan["kind"],
+        actions=[PlannedAction(*action) for action in plan["actions"]],
+        notes=plan["notes"],
+        summary_notes=plan["summary_notes"],
+        errors=[RowError(*error) for error in plan["errors"]],
+        stored_counts=plan["counts"],
+    )
 
 
 def sort_errors(errors: list[RowError], columns: tuple[str, ...]) -> list[RowError]:

@@ -4,12 +4,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ImportBatch(models.Model):
-    """A file uploaded for import through the web: previewed, then applied at most once.
+class ImportBatchManager(models.Manager):
+    """Batches without their heavy columns (the file, its rows): loaded only when asked for."""
 
-    The file itself is kept (``content``) so that the confirmation plans it again against
-    the database as it is then. ``scope_provider`` limits a provider's staff to their own
-    provider's rows; empty means any provider (grant staff).
+    def get_queryset(self):
+        return super().get_queryset().defer("content", "rows")
+
+
+class ImportBatch(models.Model):
+    """A file uploaded for import through the web: read and planned once, then applied at most once.
+
+    At upload the file is read once: its rows are kept (``rows``) and so is the preview
+    (``plan``: counts, the first planned actions, notes, problems), which every view of the
+    preview shows without reading the file again. The confirmation applies the kept rows,
+    planned again against the database as it is then. ``scope_provider`` limits a provider's
+    staff to their own provider's rows; empty means any provider (grant staff).
+
+    After ``MTW_IMPORT_RETENTION_DAYS`` the nightly purge deletes the file, its rows and its
+    plan, and keeps only the summary: kind, counts, who uploaded it, when, and whether it was
+    imported (``purged_at`` says when).
     """
 
     kind = models.CharField(_("kind"), max_length=40)
@@ -19,11 +32,16 @@ class ImportBatch(models.Model):
     scope_provider = models.ForeignKey(
         "programs.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("file content"))
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("file content"), blank=True)
+    rows = models.JSONField(_("rows read from the file"), null=True, blank=True)
+    plan = models.JSONField(_("planned preview"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+
+    objects = ImportBatchManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -15,3 +15,11 @@ def outcomes_rollup() -> str:
     from mtw_portal.core import services
 
     return services.outcomes_rollup().as_of.isoformat()
+
+
+@shared_task
+def import_batches_purge() -> int:
+    """Nightly (beat): delete the import files, rows and previews older than MTW_IMPORT_RETENTION_DAYS."""
+    from mtw_portal.core import services
+
+    return services.import_batches_purge()

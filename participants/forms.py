@@ -48,7 +48,8 @@ class IntakeForm(forms.ModelForm):
     )
     consent_to_share = forms.BooleanField(
         label=_(
-            "Yes, share my contact details with my training providers and my training with employers I apply to."
+            "Yes, share my contact details with my training providers "
+            "and my training with employers I apply to."
         ),
         help_text=_(
             "Your navigator's organization and Miami Tech Works staff always see your profile, whatever you "

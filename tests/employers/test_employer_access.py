@@ -160,8 +160,10 @@ def test_inviting_an_existing_address_reads_exactly_as_a_new_one(
     assert known[1] == [(reverse("employers:home"), 302)]
     # The existing account is untouched and its holder is told by email; the new address is invited.
     participant.refresh_from_db()
-    assert participant.role == Role.PARTICIPANT and not EmployerMember.objects.filter(user=participant).exists()
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([participant.email.lower(), "nobody-yet@ukg.example"])
+    assert participant.role == Role.PARTICIPANT
+    assert not EmployerMember.objects.filter(user=participant).exists()
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == sorted([participant.email.lower(), "nobody-yet@ukg.example"])
 
 
 def test_an_owner_updates_the_employers_details(client, employer_owner, employer):

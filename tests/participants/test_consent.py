@@ -43,7 +43,9 @@ def test_a_provider_without_consent_sees_name_email_and_its_enrollments_only(cli
         assert hidden not in body, hidden
 
 
-def test_a_provider_with_consent_also_sees_contact_and_the_navigator(client, provider_member, navigator, linked):
+def test_a_provider_with_consent_also_sees_contact_and_the_navigator(
+    client, provider_member, navigator, linked
+):
     _consent(linked, True)
     client.force_login(provider_member)
     body = client.get(_detail(linked)).content.decode()

@@ -672,6 +672,8 @@ class EnrollmentRosterImporter(Importer):
                     confirmed=step.confirmed,
                     **step.fields,
                 )
+                if step.enrollment is None and not step.confirmed and line.email not in plan.new_people:
+                    services.enrollment_confirmation_request(enrollment=enrollment)
             if step.credential:
                 self._service(
                     line.number,

@@ -335,6 +335,30 @@ def enrollment_link_confirm(*, enrollment: Enrollment, by) -> Enrollment:
     return enrollment
 
 
+def enrollment_confirmation_request(*, enrollment: Enrollment) -> None:
+    """Email an existing participant that a provider says they are enrolled (after the commit):
+    they answer on their home page. A new participant gets the account invitation instead."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    address = enrollment.participant.user.email
+    provider = enrollment.cohort.program.provider.name
+    program = enrollment.cohort.program.name
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Please confirm your training with %(provider)s") % {"provider": provider},
+            _(
+                "%(provider)s says you are enrolled in %(program)s. They cannot see your record until "
+                "you confirm. Sign in to the MTW Portal (%(path)s) and answer yes or no on your home page."
+            )
+            % {"provider": provider, "program": program, "path": reverse("participants:home")},
+            None,
+            [address],
+            fail_silently=True,
+        )
+    )
+
+
 @transaction.atomic
 def enrollment_link_decline(*, enrollment: Enrollment, by) -> Enrollment:
     """The participant (or their navigator) says no: the provider keeps its roster row (an email,

@@ -296,3 +296,27 @@ def test_after_importing_an_existing_person_no_page_the_provider_reaches_shows_t
             assert value not in body, (url, value)
     assert fetched > 20  # the roster, the dashboard, each table in each format, the workbook...
     assert User.objects.filter(email=known.user.email).count() == 1
+
+
+# --- Sign-up ---------------------------------------------------------------------------------
+
+
+def test_signing_up_with_a_taken_address_reads_as_with_a_new_one(client, settings, participant, mailoutbox):
+    """With mandatory email verification (the default outside debug), allauth's enumeration
+    prevention shows the same page and emails the holder of the existing account instead."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    password = "correct-horse-battery-staple-42"
+
+    def sign_up(email):
+        client.logout()
+        response = client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": password, "password2": password},
+            follow=True,
+        )
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+        return response.status_code, [url for url, _ in response.redirect_chain], body.replace(email, "EMAIL")
+
+    assert sign_up(participant.email) == sign_up("brand-new@example.org")
+    assert User.objects.filter(email__iexact=participant.email).count() == 1
+    assert {m.to[0].lower() for m in mailoutbox} == {participant.email.lower(), "brand-new@example.org"}

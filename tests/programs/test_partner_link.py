@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.core.board import Board
+from mtw_portal.core.outcomes import outcomes_compute
 from participants.models import Participant
 from programs import services
 from programs.models import Enrollment
@@ -210,6 +211,9 @@ def test_an_unconfirmed_import_does_not_move_the_providers_tables(
     before = _board_cells(brainstation)
     _import(provider_member, brainstation, [_file_row(known.user.email)], apply=True)
     assert _board_cells(brainstation) == before
+    # Nor the provider's share of the next roll-up (its dashboard's history).
+    figures = outcomes_compute(timezone.localdate())["by_provider"]["brainstation"]
+    assert figures["enrolled"] == 1
     Enrollment.objects.filter(participant=known).update(partner_confirmed_at=timezone.now())
     assert _board_cells(brainstation) != before  # confirmed: now counted
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
@@ -26,8 +27,13 @@ from mtw_portal import access
 from mtw_portal.core.tables import Column, Table
 
 
-def employer_member_list(*, employer: Employer) -> QuerySet[EmployerMember]:
-    return EmployerMember.objects.filter(employer=employer).select_related("user").order_by("user__email")
+def employer_member_list(*, employer: Employer, claimed_only: bool = False) -> QuerySet[EmployerMember]:
+    """``claimed_only``: colleagues who have set a password (an invitation still unclaimed is not
+    listed, so the list never tells an inviter whether an address already had an account)."""
+    members = EmployerMember.objects.filter(employer=employer).select_related("user").order_by("user__email")
+    if claimed_only:
+        members = members.exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return members
 
 
 def employer_account_request_list(*, state: str = "") -> QuerySet[EmployerAccountRequest]:

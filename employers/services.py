@@ -403,18 +403,41 @@ def employer_profile_update(
 @transaction.atomic
 def employer_colleague_invite(
     *, by_member: EmployerMember, email: str, first_name: str, last_name: str, role: str
-) -> EmployerMember:
-    """An owner invites a colleague: an employer account of the same employer, emailed a link."""
+) -> EmployerMember | None:
+    """An owner invites a colleague: an employer account of the same employer, emailed a link.
+
+    The owner is never told whether the address already has an account (of any role): then no
+    account is made (``None``), the address's holder is emailed a note instead, and the owner's
+    page reads exactly as for a new address.
+    """
     from django.core.exceptions import PermissionDenied
 
     from mtw_portal import access
-    from mtw_portal.accounts.models import Role
+    from mtw_portal.accounts.models import Role, User
     from mtw_portal.accounts.services import user_invite
 
     if not access.can_manage_employer(by_member.user, by_member.employer):
         raise PermissionDenied
     if role not in EmployerMember.Role.values:
         raise ValidationError({"role": _("Choose the role from the list.")})
+    address = email.strip().lower()
+    if User.objects.filter(email__iexact=address).exists():
+        employer_name = by_member.employer.name
+        transaction.on_commit(
+            lambda: send_mail(
+                _("An invitation to the MTW Portal"),
+                _(
+                    "Someone at %(employer)s tried to invite this address to the MTW Portal, but it "
+                    "already has an account. Nothing was changed. If you should have access for "
+                    "%(employer)s, ask Miami Tech Works staff to add it to your account."
+                )
+                % {"employer": employer_name},
+                None,
+                [address],
+                fail_silently=True,
+            )
+        )
+        return None
     invitation = user_invite(
         email=email,
         first_name=first_name,

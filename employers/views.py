@@ -38,7 +38,7 @@ def home(request):
         "employers/home.html",
         {
             "membership": member,
-            "colleagues": selectors.employer_member_list(employer=member.employer),
+            "colleagues": selectors.employer_member_list(employer=member.employer, claimed_only=True),
             "can_manage": access.can_manage_employer(request.user, member.employer),
             "opportunities": opportunities,
             "state_counts": {

@@ -111,14 +111,29 @@ def employer_member_for(user):
 
 
 # ---------------------------------------------------------------------------------------
-# Participants' records. Who sees a participant at all:
-#   grant staff: everyone;
-#   navigators: the participants of their own community organization (their caseload,
-#     their colleagues' and the organization's queue of people waiting for a navigator);
-#   provider staff: people with an enrollment (any status) in one of their provider's programs;
-#   participants: themselves.
-# Within a visible record, the sensitive parts (demographics, barriers, support, case notes)
-# go to grant staff, the organization's navigators and (except case notes) the person.
+# Participants' records, and what their consent allows (README, "Accounts, roles and access").
+#
+# Always, whatever the consent: the person themself; grant staff; the navigators of the person's
+# own community organization. Navigators of other organizations: never.
+# Training provider staff: only people with a CONFIRMED enrollment at their provider (one the
+# person made by applying, a navigator or grant staff made, or the person or their navigator
+# confirmed after a roster import or a provider's action). They see the name, email and the
+# enrollments at their provider; with consent to share, also phone, ZIP code, preferred
+# language and the navigator's name and organization. Never demographics, barriers, support,
+# case notes or other providers' enrollments.
+# Employer members: only people who applied to one of their opportunities, and only what the
+# application carries (name, email, résumé, the application's fields); with consent, also the
+# person's training and credentials at coalition providers.
+# No partner (provider or employer) ever sees demographics or barriers of a person.
+
+
+def confirmed_enrollments_at(provider_id):
+    """Enrollments at ``provider_id`` that are relationships the participant made or confirmed."""
+    from programs.models import Enrollment
+
+    return Enrollment.objects.filter(
+        cohort__program__provider_id=provider_id, partner_confirmed_at__isnull=False
+    )
 
 
 def participants_visible_to(user):
@@ -131,11 +146,7 @@ def participants_visible_to(user):
         return everyone.filter(organization_id=navigator_for(user).organization_id)
     if has_role(user, Role.PROVIDER):
         provider_id = provider_staff_for(user).provider_id
-        return everyone.filter(
-            pk__in=Participant.objects.filter(enrollments__cohort__program__provider_id=provider_id).values(
-                "pk"
-            )
-        )
+        return everyone.filter(pk__in=confirmed_enrollments_at(provider_id).values("participant_id"))
     if has_role(user, Role.EMPLOYER):
         employer_id = employer_member_for(user).employer_id
         return everyone.filter(
@@ -144,6 +155,71 @@ def participants_visible_to(user):
     if has_role(user, Role.PARTICIPANT):
         return everyone.filter(user=user)
     return everyone.none()
+
+
+def is_own_organization_navigator(user, participant) -> bool:
+    return (
+        has_role(user, Role.NAVIGATOR)
+        and participant.organization_id is not None
+        and participant.organization_id == navigator_for(user).organization_id
+    )
+
+
+def is_partner_of(user, participant) -> bool:
+    """A provider or employer that sees ``participant`` at all (a confirmed link, an application)."""
+    return (
+        has_role(user, Role.PROVIDER, Role.EMPLOYER)
+        and participants_visible_to(user).filter(pk=participant.pk).exists()
+    )
+
+
+def can_see_contact(user, participant) -> bool:
+    """Phone, ZIP code, preferred language, and the navigator's name and organization.
+
+    The person, grant staff and their organization's navigators always; a provider with a
+    confirmed link only while the person consents to share (read on every request, so a
+    withdrawal takes effect at once); an employer never (it has what the application carries).
+    """
+    if can_edit_participant(user, participant):
+        return True
+    if has_role(user, Role.PROVIDER):
+        return bool(participant.consent_to_share) and is_partner_of(user, participant)
+    return False
+
+
+def can_see_training_elsewhere(user, participant) -> bool:
+    """Training and credentials at every coalition provider: always for the person, grant staff
+    and their navigators; for an employer the person applied to, only with consent."""
+    if can_edit_participant(user, participant):
+        return True
+    if has_role(user, Role.EMPLOYER):
+        return bool(participant.consent_to_share) and is_partner_of(user, participant)
+    return False
+
+
+def participant_fields_visible_to(user, participant) -> frozenset[str]:
+    """The parts of ``participant``'s record ``user`` may read, by name (for views and downloads)."""
+    fields = set()
+    if participants_visible_to(user).filter(pk=participant.pk).exists():
+        fields |= {"name", "email"}
+    if can_see_contact(user, participant):
+        fields |= {"phone", "zip_code", "preferred_language", "navigator", "organization"}
+    if can_see_training_elsewhere(user, participant):
+        fields |= {"training_elsewhere"}
+    if can_see_sensitive(user, participant):
+        fields |= {"demographics", "barriers", "support", "date_of_birth"}
+    if can_see_case_notes(user, participant):
+        fields |= {"case_notes"}
+    return frozenset(fields)
+
+
+def can_confirm_enrollment(user, enrollment) -> bool:
+    """The participant, or a navigator of their organization, may confirm or decline a link a
+    provider made (an import, a provider's action)."""
+    participant = enrollment.participant
+    if has_role(user, Role.PARTICIPANT):
+        return participant.user_id == user.pk
+    return is_own_organization_navigator(user, participant)
 
 
 def participant_for(user, pk: int, *, edit: bool = False):
@@ -176,7 +252,7 @@ def can_edit_participant(user, participant) -> bool:
     if has_role(user, Role.PARTICIPANT):
         return participant.user_id == user.pk
     if has_role(user, Role.NAVIGATOR):
-        return participant.organization_id == navigator_for(user).organization_id
+        return is_own_organization_navigator(user, participant)
     return False
 
 
@@ -188,9 +264,7 @@ def can_see_sensitive(user, participant) -> bool:
 def can_see_case_notes(user, participant) -> bool:
     if has_role(user, Role.STAFF):
         return True
-    return (
-        has_role(user, Role.NAVIGATOR) and participant.organization_id == navigator_for(user).organization_id
-    )
+    return is_own_organization_navigator(user, participant)
 
 
 def can_manage_support(user, participant) -> bool:
@@ -260,11 +334,25 @@ def cohort_for(user, pk: int, *, edit: bool = False):
 
 
 def enrollments_visible_to(user):
+    """Enrollments ``user`` may see and act on. A provider's staff see their programs' confirmed
+    enrollments; the roster also lists the unconfirmed ones, as an email and "awaiting the person's
+    confirmation" (``roster_enrollments_visible_to``), never with the person's record."""
+    from programs.models import Enrollment
+
+    if has_role(user, Role.STAFF):
+        return Enrollment.objects.all()
+    if has_role(user, Role.PROVIDER):
+        return confirmed_enrollments_at(provider_staff_for(user).provider_id)
+    return Enrollment.objects.filter(participant__in=participants_visible_to(user))
+
+
+def roster_enrollments_visible_to(user):
+    """The rows of a provider's rosters: confirmed or not (grant staff: all)."""
     from programs.models import Enrollment
 
     if has_role(user, Role.STAFF, Role.PROVIDER):
         return Enrollment.objects.filter(cohort__program__in=programs_managed_by(user))
-    return Enrollment.objects.filter(participant__in=participants_visible_to(user))
+    return Enrollment.objects.none()
 
 
 def enrollment_for(user, pk: int, *, action: str | None = None):
@@ -283,16 +371,33 @@ def enrollment_for(user, pk: int, *, action: str | None = None):
     return enrollment
 
 
+def enrollment_to_confirm_for(user, pk: int):
+    """An enrollment whose link ``user`` may confirm or decline: the participant's own, or one of a
+    participant of the navigator's organization (else 404)."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from programs.models import Enrollment
+
+    enrollment = get_object_or_404(
+        Enrollment.objects.filter(participant__in=participants_visible_to(user)).select_related(
+            "participant", "cohort__program__provider"
+        ),
+        pk=pk,
+    )
+    if not can_confirm_enrollment(user, enrollment):
+        raise Http404
+    return enrollment
+
+
 NAVIGATOR_ENROLLMENT_ACTIONS = frozenset({"enroll", "withdraw"})
 
 
 def can_act_on_enrollment(user, enrollment, action: str) -> bool:
     if can_manage_provider(user, enrollment.cohort.program.provider):
         return True
-    return (
-        action in NAVIGATOR_ENROLLMENT_ACTIONS
-        and has_role(user, Role.NAVIGATOR)
-        and enrollment.participant.organization_id == navigator_for(user).organization_id
+    return action in NAVIGATOR_ENROLLMENT_ACTIONS and is_own_organization_navigator(
+        user, enrollment.participant
     )
 
 

@@ -48,8 +48,18 @@ class IntakeForm(forms.ModelForm):
     )
     consent_to_share = forms.BooleanField(
         label=_(
-            "I agree that Miami Tech Works may share my information with its coalition partners "
-            "(training providers, employers and community organizations) to help me train and find work."
+            "Yes, share my contact details with my training providers "
+            "and my training with employers I apply to."
+        ),
+        help_text=_(
+            "Your navigator's organization and Miami Tech Works staff always see your profile, whatever you "
+            "choose. If you say yes: a training provider where you applied, or where you or your navigator "
+            "agreed to be enrolled, also sees your phone, ZIP code, preferred language and your navigator's "
+            "name; an employer you apply to also sees your training and credentials. If you say no: the "
+            "provider sees only your name, email and your training with them; the employer only what you "
+            "send with your application. Nobody outside Miami Tech Works and your navigator's organization "
+            "ever sees your date of birth, race, ethnicity, gender, disability, veteran status, barriers, "
+            "support or case notes. You can change your answer here at any time; it applies at once."
         ),
         required=False,
     )

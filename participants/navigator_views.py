@@ -107,6 +107,10 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
         "participant": participant,
         "enrollments": selectors.enrollment_list_visible(viewer=user, participant=participant),
         "sensitive": access.can_see_sensitive(user, participant),
+        "contact": access.can_see_contact(user, participant),
+        "awaiting": selectors.enrollments_awaiting_confirmation(participant=participant)
+        if access.is_own_organization_navigator(user, participant)
+        else [],
         "manage_support": access.can_manage_support(user, participant),
         "show_notes": access.can_see_case_notes(user, participant),
     }

@@ -58,6 +58,12 @@ def enrollment_list_visible(*, viewer, participant: Participant):
     )
 
 
+def enrollments_awaiting_confirmation(*, participant: Participant):
+    from programs.selectors import enrollments_awaiting_confirmation as awaiting
+
+    return awaiting(participant=participant)
+
+
 def completed_enrollment_list_visible(*, viewer, participant: Participant):
     """``participant``'s completed enrollments that ``viewer`` may see, each with its six-month
     follow-up (``follow_up``, when recorded) and who recorded it."""

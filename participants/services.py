@@ -87,10 +87,8 @@ def participant_intake_save(
         setattr(participant, name, value)
     if participant.date_of_birth and participant.date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
-    if participant.consent_to_share and not was_consenting:
-        participant.consent_at = timezone.now()
-    elif not participant.consent_to_share:
-        participant.consent_at = None
+    if participant.consent_to_share != was_consenting:
+        participant.consent_at = timezone.now()  # when the current answer was given (or withdrawn)
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id
     if moved:
         participant.navigator = None  # another organization now: back to its queue

@@ -37,6 +37,7 @@ def home(request):
             "next_steps": selectors.next_steps(participant=participant, enrollments=enrollments),
             "applications": application_list_for_participant(participant=participant)[:10],
             "placements": placement_list_for_participant(participant=participant),
+            "awaiting": selectors.enrollments_awaiting_confirmation(participant=participant),
         },
     )
 

@@ -169,7 +169,19 @@ class WithdrawalReason(models.TextChoices):
 
 
 class Enrollment(models.Model):
-    """A participant's place in a cohort, from application to completion or withdrawal."""
+    """A participant's place in a cohort, from application to completion or withdrawal.
+
+    ``origin`` says who made it; ``partner_confirmed_at`` whether it is a relationship the
+    participant (or their navigator) made or confirmed. Only confirmed enrollments open the
+    person's record to the provider and count in the provider's own figures
+    (``mtw_portal.access``); grant-level figures count them all.
+    """
+
+    class Origin(models.TextChoices):
+        APPLICATION = "application", _("The participant's application")
+        NAVIGATOR = "navigator", _("Enrolled by a navigator or grant staff")
+        PROVIDER = "provider", _("Enrolled by the provider")
+        IMPORT = "import", _("A provider's roster import")
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -200,6 +212,9 @@ class Enrollment(models.Model):
         _("withdrawal reason"), max_length=40, choices=WithdrawalReason.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.PROVIDER)
+    partner_confirmed_at = models.DateTimeField(_("confirmed by the participant"), null=True, blank=True)
+    partner_declined_at = models.DateTimeField(_("declined by the participant"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -222,6 +237,14 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} in {self.cohort}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.partner_confirmed_at is not None
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.partner_confirmed_at is None and self.partner_declined_at is None
 
 
 class EnrollmentEvent(models.Model):

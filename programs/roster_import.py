@@ -15,6 +15,12 @@ updates and never duplicates:
 Names and ZIP code: the roster fills them in for participants who have not completed intake;
 after intake, the participant's own answers are kept.
 
+No access without a relationship the person made: a row naming someone who has no confirmed
+enrollment at the row's provider (a new email, or an existing participant the provider has no
+link with) creates an enrollment awaiting the person's confirmation, and neither updates their
+details nor tells the uploader whether the email had an account: the preview line and the summary
+read the same for a known and an unknown email (``AWAITING``).
+
 Two phases: :meth:`EnrollmentRosterImporter.plan` checks every row and says what would be
 created, updated or left unchanged, with a handful of queries whatever the number of rows and
 no writes; :meth:`~EnrollmentRosterImporter.apply` plans again inside a transaction, holding
@@ -35,6 +41,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from mtw_portal.accounts.models import Role
@@ -83,6 +90,10 @@ SEAT_STATUSES = frozenset(Enrollment.SEAT_STATUSES)
 # itself created): the most general of the types.
 DEFAULT_CREDENTIAL_TYPE = CredentialType.NON_DEGREE_CERTIFICATION
 NO_REASON_NOTE = "Reason not given in the roster."
+# What the preview says of a row naming someone the provider has no confirmed link with.
+AWAITING = _lazy(
+    "awaiting the person's confirmation (an email asks them; until then you see only this email)"
+)
 NAME_MAX, PROGRAM_MAX, CREDENTIAL_MAX, EMAIL_MAX = 150, 200, 200, 254
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 
@@ -128,6 +139,7 @@ class _Step:
     fields: dict  # enrollment fields to set (all for a new one; the changed ones otherwise)
     credential: dict | None  # credential_record arguments, when it must be written
     changes: list[str] = field(default_factory=list)
+    confirmed: bool = False  # the person already has a confirmed link to the row's provider
 
 
 @dataclass
@@ -141,6 +153,7 @@ class _Plan:
     users: dict = field(default_factory=dict)  # email -> existing User
     new_people: dict = field(default_factory=dict)  # email -> first _Line of a new email
     people_to_update: dict = field(default_factory=dict)  # email -> _Line with the roster's details
+    linked: set = field(default_factory=set)  # (participant id, provider id) with a confirmed enrollment
 
 
 class EnrollmentRosterImporter(Importer):
@@ -165,6 +178,7 @@ class EnrollmentRosterImporter(Importer):
         good = [line for line in good if line.ok]
         self._find_programs_and_cohorts(plan, good, lock=lock)
         existing = self._find_enrollments(plan, good)
+        self._find_links(plan, good)
         taken = self._seats_taken(plan)
         self._plan_steps(plan, good, existing, today)
         self._check_seats(plan, taken, errors)
@@ -381,6 +395,26 @@ class EnrollmentRosterImporter(Importer):
             enrollment.roster_credential = credentials.get(enrollment.pk)
         return found
 
+    def _find_links(self, plan: _Plan, lines: list[_Line]) -> None:
+        """Who already has a confirmed enrollment at each row's provider: one query per chunk."""
+        participant_ids = {p.pk for p in (participant_of(plan.users.get(line.email)) for line in lines) if p}
+        provider_ids = {line.provider.pk for line in lines}
+        for chunk in chunks(participant_ids):
+            rows = (
+                Enrollment.objects.filter(
+                    participant_id__in=chunk,
+                    cohort__program__provider_id__in=provider_ids,
+                    partner_confirmed_at__isnull=False,
+                )
+                .values_list("participant_id", "cohort__program__provider_id")
+                .distinct()
+            )
+            plan.linked.update(rows)
+
+    def _is_linked(self, plan: _Plan, line: _Line) -> bool:
+        participant = participant_of(plan.users.get(line.email))
+        return participant is not None and (participant.pk, line.provider.pk) in plan.linked
+
     def _seats_taken(self, plan: _Plan) -> dict[int, int]:
         cohort_ids = [cohort.pk for cohort in plan.cohorts.values()]
         taken = {}
@@ -400,9 +434,11 @@ class EnrollmentRosterImporter(Importer):
         seen_people = set()
         for line in lines:
             changes = []
-            if line.email in plan.new_people:
+            linked = self._is_linked(plan, line)
+            if not linked:
+                # A new email and an existing person with no link read the same (no enumeration).
                 if line.email not in seen_people:
-                    changes.append(_("new participant (invitation emailed)"))
+                    changes.append(str(AWAITING))
             elif line.email not in seen_people:
                 changes += self._person_changes(plan, line)
             seen_people.add(line.email)
@@ -418,7 +454,12 @@ class EnrollmentRosterImporter(Importer):
             if credential_change:
                 changes.append(credential_change)
             action = "created" if enrollment is None else ("updated" if changes else "unchanged")
-            plan.steps.append(_Step(line, action, enrollment, fields, credential, changes))
+            if enrollment is not None and not linked:
+                changes = [c for c in changes if c != str(AWAITING)]
+                action = "updated" if changes else "unchanged"
+            step = _Step(line, action, enrollment, fields, credential, changes)
+            step.confirmed = linked
+            plan.steps.append(step)
 
     def _person_changes(self, plan: _Plan, line: _Line) -> list[str]:
         user = plan.users[line.email]
@@ -628,8 +669,11 @@ class EnrollmentRosterImporter(Importer):
                     participant=participants[line.email],
                     cohort=cohorts[line.cohort_key],
                     by=self.actor,
+                    confirmed=step.confirmed,
                     **step.fields,
                 )
+                if step.enrollment is None and not step.confirmed and line.email not in plan.new_people:
+                    services.enrollment_confirmation_request(enrollment=enrollment)
             if step.credential:
                 self._service(
                     line.number,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mtw_portal import access
@@ -72,8 +73,19 @@ def programs_for_manager(*, user) -> QuerySet[Program]:
 
 
 def cohort_roster(*, cohort: Cohort, status: str = "") -> QuerySet[Enrollment]:
-    roster = cohort.enrollments.select_related("participant__user", "credential").order_by(
-        "participant__user__last_name", "participant__user__first_name", "pk"
+    """The roster: confirmed enrollments by name, then those awaiting the person's confirmation by
+    email (the template shows only their email; their names must not even set the order)."""
+    awaiting = Q(partner_confirmed_at__isnull=True)
+    roster = (
+        cohort.enrollments.select_related("participant__user", "credential")
+        .annotate(
+            awaiting=Case(When(awaiting, then=Value(1)), default=Value(0)),
+            sort_last=Case(
+                When(awaiting, then=Lower("participant__user__email")), default="participant__user__last_name"
+            ),
+            sort_first=Case(When(awaiting, then=Value("")), default="participant__user__first_name"),
+        )
+        .order_by("awaiting", "sort_last", "sort_first", "pk")
     )
     if status in Enrollment.Status.values:
         roster = roster.filter(status=status)
@@ -104,4 +116,15 @@ def cohorts_open_for_enrollment() -> QuerySet[Cohort]:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .select_related("program__provider")
         .order_by("program__provider__name", "program__name", "start_date")
+    )
+
+
+def enrollments_awaiting_confirmation(*, participant) -> QuerySet[Enrollment]:
+    """Enrollments a provider made (an import, its own action) that wait for the person's answer."""
+    return (
+        Enrollment.objects.filter(
+            participant=participant, partner_confirmed_at__isnull=True, partner_declined_at__isnull=True
+        )
+        .select_related("cohort__program__provider")
+        .order_by("cohort__start_date", "pk")
     )

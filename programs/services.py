@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mtw_portal import access
+from mtw_portal.accounts.models import Role
 from mtw_portal.core.services import outcomes_changed
 from programs.models import (
     Cohort,
@@ -163,7 +165,13 @@ def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
         raise ValidationError(_("This program is not taking applications."))
     if Enrollment.objects.filter(participant=participant, cohort=cohort).exists():
         raise ValidationError(_("You have already applied to this cohort."))
-    enrollment = Enrollment.objects.create(participant=participant, cohort=cohort, status=Status.APPLIED)
+    enrollment = Enrollment.objects.create(
+        participant=participant,
+        cohort=cohort,
+        status=Status.APPLIED,
+        origin=Enrollment.Origin.APPLICATION,
+        partner_confirmed_at=timezone.now(),  # the person made this link themself
+    )
     _record(enrollment, "", participant.user)
     return enrollment
 
@@ -177,12 +185,20 @@ def enrollment_create(*, participant, cohort: Cohort, by, note: str = "") -> Enr
             return enrollment_enroll(enrollment=existing, by=by)
         raise ValidationError(_("This person already has an enrollment in this cohort."))
     _lock_cohort_with_room(cohort)
+    by_provider = access.has_role(by, Role.PROVIDER)
+    confirmed = not by_provider or has_confirmed_link(
+        participant=participant, provider=cohort.program.provider
+    )
     enrollment = Enrollment.objects.create(
         participant=participant,
         cohort=cohort,
         status=Status.ENROLLED,
         enrolled_on=timezone.localdate(),
         note=note,
+        origin=Enrollment.Origin.PROVIDER if by_provider else Enrollment.Origin.NAVIGATOR,
+        # A navigator's or grant staff's referral is a link the person's side made; a provider's
+        # own waits for the person (or their navigator) to confirm it, unless they already have one.
+        partner_confirmed_at=timezone.now() if confirmed else None,
     )
     _record(enrollment, "", by)
     outcomes_changed()
@@ -298,9 +314,69 @@ def credential_record(
 # --- Roster import (programs/roster_import.py plans; these write) ---------------------------
 
 
+def has_confirmed_link(*, participant, provider) -> bool:
+    """Whether ``participant`` has an enrollment at ``provider`` that they (or their navigator) made
+    or confirmed."""
+    return access.confirmed_enrollments_at(provider.pk).filter(participant=participant).exists()
+
+
+@transaction.atomic
+def enrollment_link_confirm(*, enrollment: Enrollment, by) -> Enrollment:
+    """The participant (or their navigator) confirms an enrollment a provider made: the provider
+    may read their record from now on."""
+    if not access.can_confirm_enrollment(by, enrollment):
+        raise PermissionDenied
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.partner_confirmed_at is None:
+        enrollment.partner_confirmed_at = timezone.now()
+        enrollment.partner_declined_at = None
+        enrollment.save(update_fields=["partner_confirmed_at", "partner_declined_at", "updated_at"])
+        outcomes_changed()
+    return enrollment
+
+
+def enrollment_confirmation_request(*, enrollment: Enrollment) -> None:
+    """Email an existing participant that a provider says they are enrolled (after the commit):
+    they answer on their home page. A new participant gets the account invitation instead."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    address = enrollment.participant.user.email
+    provider = enrollment.cohort.program.provider.name
+    program = enrollment.cohort.program.name
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Please confirm your training with %(provider)s") % {"provider": provider},
+            _(
+                "%(provider)s says you are enrolled in %(program)s. They cannot see your record until "
+                "you confirm. Sign in to the MTW Portal (%(path)s) and answer yes or no on your home page."
+            )
+            % {"provider": provider, "program": program, "path": reverse("participants:home")},
+            None,
+            [address],
+            fail_silently=True,
+        )
+    )
+
+
+@transaction.atomic
+def enrollment_link_decline(*, enrollment: Enrollment, by) -> Enrollment:
+    """The participant (or their navigator) says no: the provider keeps its roster row (an email,
+    "not confirmed") and never reads the record through it."""
+    if not access.can_confirm_enrollment(by, enrollment):
+        raise PermissionDenied
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.partner_confirmed_at is not None:
+        raise ValidationError(_("This enrollment is already confirmed."))
+    if enrollment.partner_declined_at is None:
+        enrollment.partner_declined_at = timezone.now()
+        enrollment.save(update_fields=["partner_declined_at", "updated_at"])
+    return enrollment
+
+
 @transaction.atomic
 def enrollment_roster_save(
-    *, enrollment: Enrollment | None, participant, cohort: Cohort, by, **fields
+    *, enrollment: Enrollment | None, participant, cohort: Cohort, by, confirmed: bool = False, **fields
 ) -> Enrollment:
     """Create (``enrollment=None``) or update an enrollment as a provider's roster says.
 
@@ -309,7 +385,14 @@ def enrollment_roster_save(
     checked the rows and the seats; an event records the creation and every change of status.
     """
     created = enrollment is None
-    enrollment = enrollment or Enrollment(participant=participant, cohort=cohort)
+    enrollment = enrollment or Enrollment(
+        participant=participant,
+        cohort=cohort,
+        origin=Enrollment.Origin.IMPORT,
+        # ``confirmed``: the person already has a confirmed link to this provider (the importer
+        # checks it for every row at once); otherwise the row waits for the person's confirmation.
+        partner_confirmed_at=timezone.now() if confirmed else None,
+    )
     before = "" if created else enrollment.status
     for name, value in fields.items():
         setattr(enrollment, name, value)

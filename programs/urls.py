@@ -17,6 +17,11 @@ urlpatterns = [
     path("provider/programs/<int:program_pk>/cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("provider/cohorts/<int:pk>/", views.cohort_roster, name="cohort_roster"),
     path("enrollments/<int:pk>/<slug:action>/", views.enrollment_action, name="enrollment_action"),
+    path(
+        "enrollments/<int:pk>/link/<slug:answer>/",
+        views.enrollment_link_answer,
+        name="enrollment_link_answer",
+    ),
     # Roster import (the same importer as `manage.py import_roster enrollments`).
     path("import/", import_views.roster_upload, name="roster_upload"),
     path("import/<int:pk>/", import_views.roster_preview, name="roster_preview"),

@@ -249,3 +249,29 @@ def _back_url(request, enrollment) -> str:
     if access.has_role(request.user, Role.NAVIGATOR):
         return reverse("participants:detail", args=[enrollment.participant_id])
     return reverse("programs:cohort_roster", args=[enrollment.cohort_id])
+
+
+@access.role_required(Role.PARTICIPANT, Role.NAVIGATOR)
+@require_POST
+def enrollment_link_answer(request, pk: int, answer: str):
+    """The person (or their navigator) confirms or declines an enrollment a provider made."""
+    if answer not in ("confirm", "decline"):
+        raise Http404
+    enrollment = access.enrollment_to_confirm_for(request.user, pk)
+    service = services.enrollment_link_confirm if answer == "confirm" else services.enrollment_link_decline
+    try:
+        service(enrollment=enrollment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        provider = enrollment.cohort.program.provider.name
+        messages.success(
+            request,
+            _("Confirmed: %(provider)s can now see your enrollment.") % {"provider": provider}
+            if answer == "confirm"
+            else _("Declined: %(provider)s will not see your record through this enrollment.")
+            % {"provider": provider},
+        )
+    if access.has_role(request.user, Role.NAVIGATOR):
+        return redirect("participants:detail", pk=enrollment.participant_id)
+    return redirect("participants:home")

@@ -157,6 +157,9 @@ def enrollment(*, participant, cohort, status: str = "enrolled", **fields):
         fields.setdefault("end_date", timezone.localdate())
     if status == "withdrawn":
         fields.setdefault("withdrawal_reason", "other")
+    # A link the person's side made (a navigator's referral), unless the test says otherwise.
+    fields.setdefault("origin", Enrollment.Origin.NAVIGATOR)
+    fields.setdefault("partner_confirmed_at", timezone.now())
     return Enrollment.objects.create(participant=participant, cohort=cohort, status=status, **fields)
 
 

@@ -2,8 +2,9 @@
 
 ``Board(as_of=..., provider=None)`` is grant staff's view of the whole grant; with a provider,
 the same figures limited to that provider's programs (the scope of ``measures``: an enrollment
-there). ``Board.tables()`` builds them in the order shown; ``Board.table(key)`` builds one (for
-its download). Each table is a ``core.tables.Table`` whose cells carry the parameters of the
+there that the participant made or confirmed; grant-level figures count every enrollment).
+``Board.tables()`` builds them in the order shown; ``Board.table(key)`` builds one (for its
+download). Each table is a ``core.tables.Table`` whose cells carry the parameters of the
 participants behind them (``core.drill``); only grant staff's page turns them into links.
 
 Each live table is one or two SQL aggregates, whatever the number of participants.
@@ -47,7 +48,11 @@ class Board:
     def __init__(self, *, as_of: date, provider: Provider | None = None, snapshots=None, grant=None):
         self.as_of = as_of
         self.provider = provider
-        self.scope = {"cohort__program__provider": provider} if provider else {}
+        # A provider's own figures count only the relationships the participant made or confirmed
+        # (an import naming someone must not move the provider's tables: README, access).
+        self.scope = (
+            {"cohort__program__provider": provider, "partner_confirmed_at__isnull": False} if provider else {}
+        )
         self.snapshots = list(snapshots or [])
         self.grant = grant
 

@@ -16,7 +16,7 @@ from mtw_portal.accounts.models import User
 from participants import services as participant_services
 from participants.models import BudgetLine, CommunityOrganization, Navigator, Participant
 from programs import services as program_services
-from programs.models import Cohort, Program, Provider
+from programs.models import Cohort, Enrollment, Program, Provider
 
 PROGRAMS = [
     # provider, name, format, schedule, weeks, tuition, credential type, credential, skills
@@ -286,14 +286,38 @@ def seed(*, accounts: dict[str, User]) -> bool:
     maria.save(update_fields=["navigator"])
     _enroll(maria, cohorts[(programs[0].pk, "current")], "active", "", staff, today)
     jean = participant_services.participant_ensure(user=accounts["participant2@demo.test"])
-    jean = _intake(jean, 1, united_way)
+    jean = _intake(jean, 1, united_way, consent=False)  # Jean withholds consent to share
     _enroll(jean, cohorts[(programs[1].pk, "upcoming")], "applied", "", staff, today)
+    _unconfirmed_import(people, programs[0], cohorts[(programs[0].pk, "current")], accounts, today)
 
     _support(accounts, maria, people, today)
     return True
 
 
-def _intake(participant: Participant, i: int, organization) -> Participant:
+def _unconfirmed_import(people, program, cohort, accounts, today) -> None:
+    """A BrainStation roster row naming someone who never dealt with BrainStation: the provider sees
+    only the email and "awaiting the person's confirmation" until the person or their navigator
+    confirms it."""
+    linked = set(
+        Enrollment.objects.filter(cohort__program__provider=program.provider).values_list(
+            "participant_id", flat=True
+        )
+    )
+    stranger = next((p for p in people if p.pk not in linked), None)
+    if stranger is None:
+        return
+    program_services.enrollment_roster_save(
+        enrollment=None,
+        participant=stranger,
+        cohort=cohort,
+        by=accounts["provider@demo.test"],
+        confirmed=False,
+        status=Enrollment.Status.ENROLLED,
+        enrolled_on=min(cohort.start_date, today),
+    )
+
+
+def _intake(participant: Participant, i: int, organization, *, consent: bool | None = None) -> Participant:
     return participant_services.participant_intake_save(
         participant=participant,
         first_name=participant.user.first_name,
@@ -314,7 +338,7 @@ def _intake(participant: Participant, i: int, organization) -> Participant:
         barrier_technology=i % 4 == 1,
         barrier_finances=i % 3 == 1,
         barrier_other="",
-        consent_to_share=i % 5 != 4,
+        consent_to_share=(i % 5 != 4) if consent is None else consent,
         organization=organization,
     )
 

@@ -45,13 +45,17 @@ def _by_provider(as_of: date) -> dict[str, dict[str, int]]:
     """Per provider (every provider, zeros included, so the shape never changes): people enrolled
     and trained there, and of those enrolled there, people placed in a good job. Someone trained by
     two providers counts for each, so the per-provider figures may add up to more than the totals.
-    One aggregate over enrollments grouped by provider (``measures``' grouped form)."""
+    One aggregate over enrollments grouped by provider (``measures``' grouped form).
+
+    These figures are shown to the provider itself (its dashboard's history), so, like its live
+    figures, they count only enrollments the participant made or confirmed (README, access)."""
     figures = {
         code: {"enrolled": 0, "trained": 0, "placed_good_jobs": 0}
         for code in Provider.objects.values_list("code", flat=True)
     }
     rows = (
-        Enrollment.objects.order_by()
+        Enrollment.objects.filter(partner_confirmed_at__isnull=False)
+        .order_by()
         .values("cohort__program__provider__code")
         .annotate(
             **{

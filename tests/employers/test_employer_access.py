@@ -1,6 +1,8 @@
 """Who reaches which hiring page: another employer gets 404 on everything of this employer's,
 roles without the page get 403, owners manage the employer and recruiters do not."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -139,11 +141,29 @@ def test_a_recruiter_cannot_invite(client, employer_member, mailoutbox, django_c
     assert mailoutbox == []
 
 
-def test_inviting_an_existing_address_is_refused(client, employer_owner, participant):
+def _invite_page(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("employers:colleague_invite"), {**INVITE, "email": email}, follow=True)
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return response.status_code, response.redirect_chain, body.replace(email, "EMAIL")
+
+
+def test_inviting_an_existing_address_reads_exactly_as_a_new_one(
+    client, employer_owner, participant, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The owner cannot tell whether an address has an account: same redirect, same page, and the
+    colleagues list shows neither (an unclaimed invitation is not listed)."""
     client.force_login(employer_owner)
-    response = client.post(reverse("employers:colleague_invite"), {**INVITE, "email": participant.email})
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
+    known = _invite_page(client, participant.email, django_capture_on_commit_callbacks)
+    unknown = _invite_page(client, "nobody-yet@ukg.example", django_capture_on_commit_callbacks)
+    assert known == unknown
+    assert known[1] == [(reverse("employers:home"), 302)]
+    # The existing account is untouched and its holder is told by email; the new address is invited.
+    participant.refresh_from_db()
+    assert participant.role == Role.PARTICIPANT
+    assert not EmployerMember.objects.filter(user=participant).exists()
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == sorted([participant.email.lower(), "nobody-yet@ukg.example"])
 
 
 def test_an_owner_updates_the_employers_details(client, employer_owner, employer):

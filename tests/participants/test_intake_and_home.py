@@ -96,7 +96,8 @@ def test_a_participant_corrects_their_profile(client, participant):
     record = Participant.objects.get(user=participant)
     assert record.zip_code == "33147"
     assert record.intake_completed_at == first_done
-    assert record.consent_to_share is False and record.consent_at is None
+    # consent_at records when the current answer was given: here, the withdrawal.
+    assert record.consent_to_share is False and record.consent_at is not None
 
 
 def test_a_participant_downloads_their_own_data(client, participant, brainstation):

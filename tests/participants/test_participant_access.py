@@ -62,6 +62,9 @@ def full_record(assigned, navigator, log_support, brainstation_enrollment, fourg
 
 @pytest.mark.parametrize("who", ["provider_member", "read_only_provider_member"])
 def test_provider_staff_see_only_contact_details_and_their_enrollments(client, request, full_record, who):
+    # With consent to share (without it, see tests/participants/test_consent.py).
+    full_record.consent_to_share = True
+    full_record.save()
     client.force_login(request.getfixturevalue(who))
     response = client.get(_detail(full_record))
     assert response.status_code == 200
@@ -81,7 +84,6 @@ def test_provider_staff_see_only_contact_details_and_their_enrollments(client, r
         "$17.50",
         "My laptop died.",
         "Full Stack Night Course",  # another provider's enrollment
-        "OIC of South Florida",
         "1994",  # date of birth
         "Consent",
         "Log support",

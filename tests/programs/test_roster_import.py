@@ -278,6 +278,9 @@ def test_the_roster_fills_in_names_only_until_the_participant_completes_intake(t
     pending = factories.participant_record(
         factories.participant_user(email="pending@example.org", first_name="J", last_name="P"), intake=False
     )
+    # Both already have a confirmed link to the provider (the roster never touches anyone else's).
+    for person in (done, pending):
+        factories.enrollment(participant=person, cohort=cohort)
     rows = [
         row(email="done@example.org", first_name="Mary", last_name="Jo", zip_code="33150"),
         row(email="pending@example.org", first_name="Jean", last_name="Pierre", zip_code="33161"),

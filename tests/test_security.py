@@ -22,6 +22,20 @@ from mtw_portal.accounts.logfilters import RedactSecretsFilter
 from mtw_portal.accounts.models import User
 from tests import factories
 
+# --- HTTPS -----------------------------------------------------------------------------------
+
+
+def test_with_https_on_plain_http_is_sent_to_https_but_the_health_check_is_not(client, db, settings):
+    # The suite runs over plain http (conftest); here the production default is put back.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+    response = client.get(reverse("core:landing"))
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert client.get(reverse("healthz")).status_code in (200, 503)
+    assert "Strict-Transport-Security" in client.get(reverse("core:landing"), secure=True)
+
+
 # --- Content-Security-Policy ---------------------------------------------------------------
 
 

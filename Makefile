@@ -15,13 +15,15 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "MTW Portal: http://127.0.0.1:$(PORT)  (log in as staff@demo.test / mtw-demo-pass; Ctrl-C stops)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The suite runs with DEBUG off, as production does; the key below is for tests only.
+# The suite runs with DEBUG off, as production does, but over plain http (DJANGO_HTTPS=0;
+# tests/conftest.py turns the https redirect off as well); the key below is for tests only.
 test: $(VENV)/.installed
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-use} \
+	DJANGO_HTTPS=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-use} \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

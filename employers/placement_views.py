@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from employers import placement_selectors as selectors
@@ -30,6 +31,7 @@ from employers.placement_import import COLUMNS as IMPORT_COLUMNS
 from employers.placement_import import PlacementImporter
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.accounts.throttle import throttled
 from mtw_portal.core import import_pages
 from mtw_portal.core.forms import apply_validation_error
 
@@ -259,6 +261,8 @@ def retention_record(request, pk: int):
 
 @login_not_required
 @never_cache
+@sensitive_variables("token")
+@throttled("retention_confirm")
 def retention_confirm(request, token: str):
     """The employer's one-click confirmation, from the reminder email: no log-in, works once,
     expires. Shows nothing but the person's name, the job title and the employer."""

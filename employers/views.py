@@ -26,6 +26,7 @@ from employers.models import Application, EmployerAccountRequest, EmployerMember
 from employers.validators import is_pdf
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.accounts.throttle import throttled
 from mtw_portal.core.forms import apply_validation_error
 
 
@@ -50,6 +51,7 @@ def home(request):
 
 
 @login_not_required
+@throttled("employer_account_request")
 def account_request(request):
     form = EmployerAccountRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -35,16 +35,63 @@ for _origin in CSRF_TRUSTED_ORIGINS:
             f"DJANGO_CSRF_TRUSTED_ORIGINS entry {_origin!r} must start with http:// or https://."
         )
 
-# Behind TLS (production): secure cookies, HSTS, redirect to https.
-HTTPS = env_bool("DJANGO_HTTPS")
+# --- Security (issue 10: secure by default, one way in) -------------------------------------
+# Behind TLS unless told otherwise: with DEBUG off, secure cookies, HSTS and the redirect to
+# https are on unless DJANGO_HTTPS=0 (a laptop running compose over plain http).
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+# The container health check asks over plain http from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Browser preload lists are a commitment for the whole domain: on only when asked for.
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+# How many reverse proxies of ours stand in front of the portal: the client's address (rate
+# limits, audit trail) is read that many places from the right of X-Forwarded-For.
+MTW_TRUSTED_PROXY_COUNT = env_int("MTW_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+ALLAUTH_TRUSTED_PROXY_COUNT = MTW_TRUSTED_PROXY_COUNT
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The shared cache: allauth's rate limits (and ours) must be counted once for all workers.
+# Redis when MTW_CACHE_URL is set, otherwise a table in the database (`manage.py
+# createcachetable`); never one process's memory.
+_cache_url = env_url("MTW_CACHE_URL", schemes=("redis", "rediss"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mtw_cache"}
+}
+# Explicit throttles, per client address (ip) or per email or token (key). Our own public forms
+# use the same machinery (mtw_portal/accounts/throttle.py) and answer with the 429 page.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,100/h/ip",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "employer_account_request": "5/h/ip",
+    "invitation_accept": "20/m/ip",
+    "retention_confirm": "20/m/ip",
+}
+# Error reports and logs never show these (settings, POST fields and local variables).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "mtw_portal.accounts.logfilters.ExceptionReporterFilter"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 12, minimum=1, maximum=24 * 30) * 3600
@@ -66,6 +113,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     # ours
     "mtw_portal.accounts",
     "mtw_portal.core",
@@ -77,12 +125,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp; the policy is under "Security").
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user and on every download.
+    "mtw_portal.accounts.middleware.NoStoreMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -289,7 +341,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Link tokens and URL passwords are blanked out of every line (mtw_portal/accounts/logfilters.py).
+    "filters": {"redact_secrets": {"()": "mtw_portal.accounts.logfilters.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("DJANGO_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -8,6 +9,11 @@ from mtw_portal.core import views as core_views
 handler403 = "mtw_portal.core.views.permission_denied"
 handler404 = "mtw_portal.core.views.page_not_found"
 handler500 = "mtw_portal.core.views.server_error"
+
+# One way in: the admin's own log-in form would give a session with a password alone (no
+# second factor, no rate limit). It sends to allauth's log-in instead.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("mtw_portal.core.urls")),

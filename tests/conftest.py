@@ -1,7 +1,11 @@
 """The fixed cast of the suite: one user per role, and people of other organizations."""
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.conf import settings as django_settings
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpRequest
 
 from tests import factories
 
@@ -13,6 +17,11 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain http, as a laptop running compose with DJANGO_HTTPS=0 does.
+    # The secure default itself is tested in tests/test_settings.py and tests/test_security.py.
+    django_settings.SECURE_SSL_REDIRECT = False
+    django_settings.SESSION_COOKIE_SECURE = django_settings.CSRF_COOKIE_SECURE = False
+    django_settings.SECURE_HSTS_SECONDS = 0
 
 
 @pytest.fixture
@@ -125,9 +134,48 @@ def _tasks_run_inline(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache: allauth's log-in rate limits are counted there."""
-    from django.core.cache import cache
+def _fresh_cache(request):
+    """Each test starts with an empty cache: the rate limits are counted there.
 
+    Redis (MTW_CACHE_URL, a database of its own) is emptied before every test. The database
+    cache lives in the test database, so it is emptied only for tests that use the database
+    (and the test's rollback removes what it wrote).
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    cache = caches["default"]
+    if isinstance(cache, DatabaseCache):
+        marker = request.node.get_closest_marker("django_db")
+        names = request.fixturenames
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        if transactional or "transactional_db" in names or "live_server" in names:
+            request.getfixturevalue("transactional_db")
+        elif "db" in names or marker:
+            request.getfixturevalue("db")
+        else:
+            return
     cache.clear()
+
+
+def _force_login_passes_mfa(sender, request, user, **kwargs):
+    # The client's force_login() logs in through a bare HttpRequest (a real request is a
+    # WSGIRequest): treat it as a log-in that answered the authenticator step, as the log-in
+    # form makes every user with an authenticator do.
+    if type(request) is HttpRequest and user.pk:
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_records_the_second_factor(request):
+    """Users of the fixed cast with an authenticator, force_login()'d, count as having entered
+    a code in that session. Tests of the MFA guard itself opt out with
+    ``@pytest.mark.session_without_mfa``."""
+    if request.node.get_closest_marker("session_without_mfa"):
+        yield
+        return
+    user_logged_in.connect(_force_login_passes_mfa, dispatch_uid="tests_force_login_passes_mfa")
     yield
+    user_logged_in.disconnect(dispatch_uid="tests_force_login_passes_mfa")

@@ -121,6 +121,8 @@ def test_settings_load_with_debug_and_nothing_else():
             "cannot be above MTW_SUPPORT_ITEM_CAP",
         ),
         ({"DJANGO_DEBUG": "1", "MTW_SUPPORT_ITEM_CAP": "0"}, "MTW_SUPPORT_ITEM_CAP=0 is below the minimum"),
+        ({"DJANGO_DEBUG": "1", "MTW_CACHE_URL": "memcached://cache:11211"}, "MTW_CACHE_URL must start with"),
+        ({"DJANGO_DEBUG": "1", "MTW_TRUSTED_PROXY_COUNT": "-1"}, "MTW_TRUSTED_PROXY_COUNT=-1 is below"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -202,3 +204,73 @@ def test_the_test_database_connection_has_jit_off_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+# --- Secure by default -------------------------------------------------------------------------
+
+_SECURITY_SETTINGS = (
+    "import mtw_portal.settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], "
+    "s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+)
+_PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 25 + "Q7vYp2LwXz9RtB4mNc6HsJd8FgK3aU",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+}
+
+
+def _settings_print(code: str, **env) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "MTW_"))
+        }
+        | env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_only_a_key_and_a_host_https_cookies_and_hsts_are_on_and_the_cache_is_shared():
+    assert _settings_print(_SECURITY_SETTINGS, **_PRODUCTION) == "True True True True DatabaseCache 0"
+
+
+def test_https_is_off_only_when_explicitly_turned_off():
+    printed = _settings_print(_SECURITY_SETTINGS, **_PRODUCTION, DJANGO_HTTPS="0")
+    assert printed.startswith("False False False False")
+
+
+def test_redis_cache_and_proxy_count_come_from_the_environment():
+    printed = _settings_print(
+        _SECURITY_SETTINGS,
+        **_PRODUCTION,
+        MTW_CACHE_URL="redis://127.0.0.1:6379/14",
+        MTW_TRUSTED_PROXY_COUNT="1",
+    )
+    assert printed == "True True True True RedisCache 1"
+
+
+def test_the_deploy_check_passes_with_only_a_key_and_a_host():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "MTW_"))
+        }
+        | {
+            "DJANGO_SECRET_KEY": "deploy-check-" + "x7Q" * 15 + "Lm2vB9",
+            "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,10 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
 from mtw_portal import access
+from mtw_portal.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Anyone may sign up, and always as a participant; other roles are granted by grant staff."""
+
+    def get_client_ip(self, request):
+        # Rate limits key on the client right behind our proxies (MTW_TRUSTED_PROXY_COUNT); a
+        # short or garbled X-Forwarded-For falls back to the connecting address, never a 500.
+        return client_ip(request)
 
     def get_login_redirect_url(self, request):
         return access.home_url(request.user)

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts import selectors, services
 from mtw_portal.accounts.forms import InviteForm, PeopleFilterForm, RoleGrantForm
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
+from mtw_portal.accounts.throttle import throttled
 from mtw_portal.core.forms import apply_validation_error
 
 PAGE_SIZE = 25
@@ -99,6 +101,9 @@ def person_reinvite(request, pk: int):
 
 
 @login_not_required
+@sensitive_post_parameters("new_password1", "new_password2")
+@sensitive_variables("token")
+@throttled("invitation_accept")
 def invitation_accept(request, token: str):
     invitation = services.invitation_from_token(token)
     if invitation is None or not invitation.is_usable:

@@ -1,4 +1,7 @@
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.urls import reverse
 
 from mtw_portal.access import ROLE_HOME
@@ -56,3 +59,74 @@ def test_navigator_with_an_authenticator_gets_in(client, settings, navigator):
     settings.MTW_REQUIRE_MFA = True
     client.force_login(navigator)
     assert client.get(reverse("participants:caseload")).status_code == 200
+
+
+# --- A session counts only if it passed the second factor itself ----------------------------
+
+
+@pytest.mark.session_without_mfa
+def test_a_session_that_never_entered_a_code_is_sent_to_the_second_factor(client, settings, navigator):
+    # force_login is any way in but allauth's log-in: the navigator has an authenticator,
+    # but this session never asked for a code from it.
+    settings.MTW_REQUIRE_MFA = True
+    client.force_login(navigator)
+    response = client.get(reverse("participants:caseload"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('mfa_reauthenticate')}?next=%2Fparticipants%2Fcaseload%2F"
+
+
+@pytest.mark.session_without_mfa
+def test_after_entering_a_code_the_session_reaches_the_page(client, settings, navigator):
+    settings.MTW_REQUIRE_MFA = True
+    client.force_login(navigator)
+    asked = client.get(reverse("participants:caseload"))["Location"]
+    response = client.post(asked, {"code": factories.totp_code(navigator)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:caseload")
+    assert client.get(reverse("participants:caseload")).status_code == 200
+
+
+@pytest.mark.session_without_mfa
+def test_a_wrong_code_does_not_open_the_session(client, settings, navigator):
+    settings.MTW_REQUIRE_MFA = True
+    client.force_login(navigator)
+    asked = client.get(reverse("participants:caseload"))["Location"]
+    client.post(asked, {"code": "000000" if factories.totp_code(navigator) != "000000" else "111111"})
+    assert client.get(reverse("participants:caseload")).status_code == 302
+
+
+def test_logging_in_with_password_and_code_reaches_the_page(client, settings, navigator):
+    settings.MTW_REQUIRE_MFA = True
+    response = client.post(
+        reverse("account_login"), {"login": navigator.email, "password": factories.PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": factories.totp_code(navigator)})
+    assert client.get(reverse("participants:caseload")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # allauth signals the new authenticator on commit
+def test_setting_up_an_authenticator_counts_as_entering_a_code(client, settings, navigator_without_totp):
+
+    settings.MTW_REQUIRE_MFA = True
+    client.post(
+        reverse("account_login"), {"login": navigator_without_totp.email, "password": factories.PASSWORD}
+    )
+    client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("participants:caseload")).status_code == 200
+
+
+@pytest.mark.session_without_mfa
+def test_admin_users_also_need_the_second_factor(client, settings, participant):
+    settings.MTW_REQUIRE_MFA = True
+    participant.is_staff = True
+    participant.save()
+    client.force_login(participant)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")

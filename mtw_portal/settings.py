@@ -66,9 +66,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "django_htmx",
+    "auditlog",
     # ours
     "mtw_portal.accounts",
     "mtw_portal.core",
+    "mtw_portal.audit",
     "programs",
     "participants",
     "employers",
@@ -90,6 +92,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mtw_portal.accounts.middleware.RequireMFAMiddleware",
+    # The audit trail: changes (django-auditlog, with our client address) and reads (one insert
+    # per request, after the view).
+    "mtw_portal.audit.middleware.ChangeHistoryMiddleware",
+    "mtw_portal.audit.middleware.ReadTrailMiddleware",
 ]
 
 ROOT_URLCONF = "mtw_portal.urls"

@@ -12,6 +12,7 @@ from mtw_portal import access
 from mtw_portal.accounts import selectors, services
 from mtw_portal.accounts.forms import InviteForm, PeopleFilterForm, RoleGrantForm
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 
 PAGE_SIZE = 25
@@ -23,6 +24,7 @@ def people_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.user_list(query=filters.get("q", ""), role=filters.get("role", ""))
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_view(request, kind=ReadKind.LIST, participants=[getattr(u, "participant", None) for u in page])
     return render(request, "accounts/people_list.html", {"form": form, "page": page})
 
 

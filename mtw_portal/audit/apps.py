@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 # after values, the actor and the client's address from mtw_portal.audit.middleware). Named by
 # label, so this lower layer imports no domain app. A case note's text is masked: the history says
 # that a note was written, changed or deleted, by whom and when, never what it says.
+MASK = "mtw_portal.audit.services.mask_note"
 TRACKED = {
     "accounts.User": {
         "include_fields": ["email", "first_name", "last_name", "role", "is_active", "is_staff"],
     },
     "participants.Participant": {},
-    "participants.CaseNote": {"mask_fields": ["body"]},
+    "participants.CaseNote": {"mask_fields": ["body"], "mask_callable": MASK},
     "participants.SupportItem": {},
     "participants.SupportRequest": {},
     "programs.Program": {},

@@ -32,6 +32,7 @@ def people_list(request):
 def person_detail(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     organization = selectors.user_organization(person)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[getattr(person, "participant", None)])
     initial = {"role": person.role}
     if person.role in ROLE_ORGANIZATION:
         initial[ROLE_ORGANIZATION[person.role]] = organization

@@ -35,4 +35,8 @@ class AuditConfig(AppConfig):
         from auditlog.registry import auditlog
 
         for label, options in TRACKED.items():
-            auditlog.register(self.apps.get_model(label), **options)
+            model = self.apps.get_model(label)
+            # Only the model's own columns: django-auditlog would otherwise read each reverse
+            # relation on every save (a query each, and a cached "none" on the instance).
+            reverse = [f.name for f in model._meta.get_fields() if not f.concrete]
+            auditlog.register(model, **{"exclude_fields": reverse, **options})

@@ -26,8 +26,11 @@ _ORGANIZATION_NAME = {
 
 
 def record_view(request, *, kind: str, participants: Iterable = ()) -> None:
-    """Note that this request shows ``participants`` (ids or objects with ``pk``) as ``kind``."""
+    """Note that this request shows ``participants`` (ids or objects with ``pk``) as ``kind``.
+    A page that shows nobody is not noted; an export of the audit trail always is."""
     ids = sorted({int(getattr(p, "pk", p)) for p in participants if p is not None})
+    if not ids and kind != ReadKind.AUDIT:  # nobody shown (an empty list, a staff member's page)
+        return
     pending = getattr(request, _PENDING, None)
     if pending is None:
         pending = []

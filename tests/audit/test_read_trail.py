@@ -265,3 +265,25 @@ def test_the_csv_export_holds_the_search_and_is_itself_noted(client, navigator, 
     assert navigator.email in text and "203.0.113.7" in text and f"{maria.pk}" in text
     export = ReadEvent.objects.get(kind=ReadKind.AUDIT)
     assert (export.user_id, export.participant_id_list) == (grant_staff.pk, [maria.pk])
+
+
+# --- Other pages that show people -------------------------------------------------------------
+
+
+def test_a_resume_download_and_the_applicants_list_are_noted(client, employer_member, application):
+    client.force_login(employer_member)
+    assert client.get(reverse("employers:resume", args=[application.pk])).status_code == 200
+    client.get(reverse("employers:applicants", args=[application.opportunity_id]))
+    noted = list(ReadEvent.objects.order_by("pk").values_list("kind", "participant_ids", "organization"))
+    employer = employer_member.employer_member.employer.name
+    pk = application.participant_id
+    assert noted == [(ReadKind.RESUME, f",{pk},", employer), (ReadKind.LIST, f",{pk},", employer)]
+
+
+def test_the_staff_people_list_and_a_persons_page_note_the_participants_shown(client, grant_staff, maria):
+    client.force_login(grant_staff)
+    client.get(reverse("accounts:people_list"))
+    client.get(reverse("accounts:person_detail", args=[maria.user_id]))
+    client.get(reverse("accounts:person_detail", args=[grant_staff.pk]))
+    noted = list(ReadEvent.objects.order_by("pk").values_list("kind", "participant_ids"))
+    assert noted == [(ReadKind.LIST, f",{maria.pk},"), (ReadKind.PARTICIPANT, f",{maria.pk},")]

@@ -287,3 +287,21 @@ def test_the_staff_people_list_and_a_persons_page_note_the_participants_shown(cl
     client.get(reverse("accounts:person_detail", args=[grant_staff.pk]))
     noted = list(ReadEvent.objects.order_by("pk").values_list("kind", "participant_ids"))
     assert noted == [(ReadKind.LIST, f",{maria.pk},"), (ReadKind.PARTICIPANT, f",{maria.pk},")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_that_commits_its_reads_is_cleaned_up_afterwards(client, navigator, maria):
+    """Transactional tests (live server, races) end by deleting every row: the suite lifts the
+    SQLite delete trigger for that cleaning alone (tests/conftest.py)."""
+    client.force_login(navigator)
+    client.get(_detail(maria))
+    assert ReadEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_committing_test_starts_with_an_empty_trail_and_the_trigger_back(client, navigator, maria):
+    assert not ReadEvent.objects.exists()
+    client.force_login(navigator)
+    client.get(_detail(maria))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_readevent")

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.accounts.models import Role
+
 
 class AuditLogImmutable(Exception):
     """Raised on any attempt to change or delete a row of the read trail."""
@@ -55,7 +57,7 @@ class ReadEvent(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    role = models.CharField(_("role"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     ip = models.CharField(_("from address"), max_length=45, blank=True)
     kind = models.CharField(_("what"), max_length=20, choices=ReadKind.choices, db_index=True)

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('role', models.CharField(blank=True, max_length=20, verbose_name='role')),
+                ('role', models.CharField(blank=True, choices=[('participant', 'Participant'), ('navigator', 'Navigator'), ('provider', 'Training provider staff'), ('employer', 'Employer member'), ('staff', 'Grant staff')], max_length=20, verbose_name='role')),
                 ('organization', models.CharField(blank=True, max_length=200, verbose_name='organization')),
                 ('ip', models.CharField(blank=True, max_length=45, verbose_name='from address')),
                 ('kind', models.CharField(choices=[('participant', 'Participant record'), ('case_notes', 'Case notes'), ('receipt', 'Support receipt'), ('resume', 'Résumé'), ('data_download', "Participant's data download"), ('list', 'List of people'), ('export', 'Export of people'), ('report', 'Report download with people'), ('audit', 'Audit trail')], db_index=True, max_length=20, verbose_name='what')),

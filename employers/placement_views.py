@@ -32,6 +32,7 @@ from employers.placement_import import PlacementImporter
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core import import_pages
 from mtw_portal.core.forms import apply_validation_error
 
@@ -66,6 +67,7 @@ def placements(request):
     page = Paginator(selectors.placement_list_for(user=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    record_view(request, kind=ReadKind.LIST, participants=[p.participant_id for p in page])
     return render(
         request,
         "employers/placements/list.html",
@@ -99,6 +101,7 @@ def placement_new(request):
         else:
             messages.success(request, _("The placement is recorded."))
             return redirect("employers:placement_detail", pk=placement.pk)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant])
     return render(request, "employers/placements/form.html", {"form": form, "participant": participant})
 
 
@@ -107,6 +110,7 @@ def placement_detail(request, pk: int):
     placement = access.placement_for(request.user, pk)
     can_edit = access.can_manage_support(request.user, placement.participant)
     checks = list(selectors.placement_retention_checks(placement=placement))
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[placement.participant_id])
     if can_edit:
         until = selectors.recordable_until()
         for check in checks:
@@ -138,6 +142,7 @@ def placement_edit(request, pk: int):
         else:
             messages.success(request, _("The placement is saved and judged again."))
             return redirect("employers:placement_detail", pk=placement.pk)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[placement.participant_id])
     return render(
         request,
         "employers/placements/form.html",
@@ -222,6 +227,8 @@ def retention_checks(request):
     for check in [*due, *upcoming]:
         if check.due_on <= until:
             check.record_form = RetentionRecordForm(auto_id=f"id_check{check.pk}_%s")
+    shown = [*due, *upcoming]
+    record_view(request, kind=ReadKind.LIST, participants=[c.placement.participant_id for c in shown])
     return render(
         request,
         "employers/retention/checks.html",

@@ -27,6 +27,7 @@ from employers.validators import is_pdf
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 
 
@@ -34,6 +35,8 @@ from mtw_portal.core.forms import apply_validation_error
 def home(request):
     member = access.employer_member_for(request.user)
     opportunities = list(selectors.opportunity_list_for_manager(user=request.user))
+    pending = list(selectors.pending_applicants(employer=member.employer)[:10])
+    record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in pending])
     return render(
         request,
         "employers/home.html",
@@ -45,7 +48,7 @@ def home(request):
             "state_counts": {
                 state: sum(1 for o in opportunities if o.state == state) for state in Opportunity.State.values
             },
-            "pending": selectors.pending_applicants(employer=member.employer)[:10],
+            "pending": pending,
         },
     )
 
@@ -319,6 +322,7 @@ def applicants(request, pk: int):
         application.actions = PIPELINE_MOVES.get(application.state, ())
         application.hire_placement = _placement_of(application)
     counts = selectors.applicant_state_counts(opportunity=opportunity)
+    record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in applications])
     return render(
         request,
         "employers/applicants.html",
@@ -359,6 +363,7 @@ def application_hire(request, pk: int):
     """The hire form (prefilled from the opportunity); once hired, the placement and its judgement."""
     application = access.application_for(request.user, pk, action="hire")
     placement = _placement_of(application)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[application.participant_id])
     if application.state == Application.State.HIRED or placement is not None:
         return render(request, "employers/hired.html", {"application": application, "placement": placement})
     if application.state != Application.State.OFFERED:
@@ -394,6 +399,7 @@ def resume(request, pk: int):
     if not is_pdf(upload):  # not what was checked at upload: never serve it
         upload.close()
         raise Http404
+    record_view(request, kind=ReadKind.RESUME, participants=[application.participant_id])
     response = FileResponse(upload, content_type="application/pdf", filename=f"resume-{application.pk}.pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -463,13 +469,15 @@ def mentoring(request):
         else:
             messages.success(request, _("Thank you: navigators can now match you with participants."))
             return redirect("employers:mentoring")
+    matches = list(selectors.mentor_match_list_for(user=request.user).select_related("matched_by"))
+    record_view(request, kind=ReadKind.LIST, participants=[m.participant_id for m in matches])
     return render(
         request,
         "employers/mentoring.html",
         {
             "form": form,
             "offers": selectors.mentor_offer_list(member=member),
-            "matches": selectors.mentor_match_list_for(user=request.user).select_related("matched_by"),
+            "matches": matches,
         },
     )
 
@@ -515,6 +523,7 @@ def caseload_applications(request):
     state = request.GET.get("state", "")
     applications = selectors.application_list_for(user=request.user, state=state)
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in page])
     return render(
         request,
         "employers/caseload_applications.html",
@@ -552,6 +561,7 @@ def mentor_match(request):
                 },
             )
             return redirect("employers:mentor_match")
+    record_view(request, kind=ReadKind.LIST, participants=[*participants.values_list("pk", flat=True)])
     return render(
         request,
         "employers/mentor_match.html",

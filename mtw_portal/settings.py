@@ -114,9 +114,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "csp",
+    "auditlog",
     # ours
     "mtw_portal.accounts",
     "mtw_portal.core",
+    "mtw_portal.audit",
     "programs",
     "participants",
     "employers",
@@ -142,6 +144,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mtw_portal.accounts.middleware.RequireMFAMiddleware",
+    # The audit trail: changes (django-auditlog, with our client address) and reads (one insert
+    # per request, after the view).
+    "mtw_portal.audit.middleware.ChangeHistoryMiddleware",
+    "mtw_portal.audit.middleware.ReadTrailMiddleware",
 ]
 
 ROOT_URLCONF = "mtw_portal.urls"

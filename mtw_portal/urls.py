@@ -18,6 +18,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("mtw_portal.core.urls")),
     path("", include("mtw_portal.accounts.urls")),
+    path("", include("mtw_portal.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

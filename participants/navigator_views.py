@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from mtw_portal.core.reports import follow_up_due
 from participants import selectors, services
@@ -80,6 +81,7 @@ def caseload(request):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     participants = selectors.participant_list(viewer=request.user, scope=tab, query=query)
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     return render(
         request,
         "participants/caseload.html",
@@ -114,6 +116,7 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
         "manage_support": access.can_manage_support(user, participant),
         "show_notes": access.can_see_case_notes(user, participant),
     }
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     if context["manage_support"]:
         context["placements"] = placement_list_for_participant(participant=participant, viewer=user)
         items = selectors.support_item_list(participant=participant)
@@ -134,6 +137,7 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
             case_notes=selectors.case_note_list(participant=participant),
             note_form=note_form or CaseNoteForm(),
         )
+        record_view(request, kind=ReadKind.CASE_NOTES, participants=[participant.pk])
         completed = selectors.completed_enrollment_list_visible(viewer=user, participant=participant)
         context.update(
             follow_ups=[(e, follow_up_due(e.end_date)) for e in completed],
@@ -241,6 +245,7 @@ def support_item_new(request, pk: int):
             else:
                 messages.success(request, _("Support saved."))
             return redirect("participants:detail", pk=participant.pk)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(request, "participants/support_item_new.html", {"participant": participant, "form": form})
 
 
@@ -265,6 +270,7 @@ def participant_enroll(request, pk: int):
                 % {"name": participant, "cohort": form.cleaned_data["cohort"]},
             )
             return redirect("participants:detail", pk=participant.pk)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(
         request,
         "participants/enroll.html",
@@ -282,17 +288,20 @@ def participant_enroll(request, pk: int):
 @access.role_required(Role.NAVIGATOR, Role.STAFF)
 def support_ledger(request):
     items = selectors.support_ledger(viewer=request.user)
+    awaiting = selectors.support_ledger(viewer=request.user, state=SupportItem.State.AWAITING_APPROVAL)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    support_requests = selectors.support_request_list(viewer=request.user)
+    shown = [*page, *awaiting, *support_requests]
+    record_view(request, kind=ReadKind.LIST, participants=[x.participant_id for x in shown])
     return render(
         request,
         "participants/support_ledger.html",
         {
             "navigator": _navigator_or_none(request.user),
-            "awaiting": selectors.support_ledger(
-                viewer=request.user, state=SupportItem.State.AWAITING_APPROVAL
-            ),
+            "awaiting": awaiting,
             "support_totals": selectors.support_totals(items=items),
-            "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
-            "support_requests": selectors.support_request_list(viewer=request.user),
+            "page": page,
+            "support_requests": support_requests,
             "query_string": _query_string(request),
         },
     )
@@ -329,6 +338,7 @@ def support_item_receipt(request, pk: int):
     if kind is None:  # not what was checked at upload: never serve it
         receipt.close()
         raise Http404
+    record_view(request, kind=ReadKind.RECEIPT, participants=[item.participant_id])
     response = FileResponse(
         receipt, content_type=RECEIPT_CONTENT_TYPES[kind], filename=f"receipt-{item.pk}.{kind}"
     )
@@ -378,6 +388,7 @@ def support_request_decide(request, pk: int):
                 _("Request approved and support saved.") if decision == "approve" else _("Request declined."),
             )
             return redirect("participants:detail", pk=support_request.participant_id)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[support_request.participant_id])
     return render(
         request,
         "participants/support_request_decide.html",

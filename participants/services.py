@@ -34,7 +34,10 @@ def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
 
 
 def navigator_remove(*, user) -> None:
-    Participant.objects.filter(navigator__user=user).update(navigator=None)
+    # One save per person, not queryset.update(): the change history records each move.
+    for participant in Participant.objects.filter(navigator__user=user):
+        participant.navigator = None
+        participant.save(update_fields=["navigator"])
     Navigator.objects.filter(user=user).delete()
 
 

@@ -14,6 +14,7 @@ from employers.placement_selectors import placement_list_for_participant
 from employers.selectors import application_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from participants import selectors, services
 from participants.forms import IntakeForm, SupportRequestForm
@@ -67,6 +68,7 @@ def profile(request):
 def profile_download(request):
     participant = access.own_participant(request.user)
     data = services.participant_export(participant=participant)
+    record_view(request, kind=ReadKind.DATA_DOWNLOAD, participants=[participant.pk])
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, id_param
 from programs import selectors, services
 from programs.forms import (
@@ -162,6 +163,7 @@ def cohort_roster(request, pk: int):
     )
     counts = selectors.cohort_status_counts(cohort=cohort)
     taken = sum(counts.get(s, 0) for s in Enrollment.SEAT_STATUSES)
+    record_view(request, kind=ReadKind.LIST, participants=[e.participant_id for e in page])
     return render(
         request,
         "programs/cohort_roster.html",
@@ -220,6 +222,7 @@ def enrollment_action(request, pk: int, action: str):
                 % {"name": enrollment.participant, "status": Enrollment.Status(_status_after(action)).label},
             )
             return redirect(back)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[enrollment.participant_id])
     return render(
         request,
         "programs/enrollment_action.html",

@@ -9,7 +9,7 @@ from mtw_portal.accounts.models import Role, RoleChange, User
 
 def user_list(*, query: str = "", role: str = "") -> QuerySet[User]:
     users = User.objects.select_related(
-        "navigator__organization", "provider_staff__provider", "employer_member__employer"
+        "navigator__organization", "provider_staff__provider", "employer_member__employer", "participant"
     ).order_by("email")
     if query:
         users = users.filter(

@@ -14,6 +14,7 @@ from mtw_portal.accounts import selectors, services
 from mtw_portal.accounts.forms import InviteForm, PeopleFilterForm, RoleGrantForm
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
 from mtw_portal.accounts.throttle import throttled
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 
 PAGE_SIZE = 25
@@ -25,6 +26,7 @@ def people_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.user_list(query=filters.get("q", ""), role=filters.get("role", ""))
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_view(request, kind=ReadKind.LIST, participants=[getattr(u, "participant", None) for u in page])
     return render(request, "accounts/people_list.html", {"form": form, "page": page})
 
 
@@ -32,6 +34,7 @@ def people_list(request):
 def person_detail(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     organization = selectors.user_organization(person)
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[getattr(person, "participant", None)])
     initial = {"role": person.role}
     if person.role in ROLE_ORGANIZATION:
         initial[ROLE_ORGANIZATION[person.role]] = organization

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core import services
 from mtw_portal.core.board import Board
 from mtw_portal.core.drill import drill_is_shown, drill_parse, drill_people, drill_url
@@ -133,6 +134,7 @@ def people(request):
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     return render(
         request,
         "core/people.html",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core import selectors, services
 from mtw_portal.core.reports import TABLE_KEYS, shown
 from mtw_portal.core.tables import Quarter, table_response, workbook_response
@@ -41,6 +42,7 @@ def report_detail(request, quarter: str):
     report, tables, page = selectors.funder_report_page(
         quarter=quarter, page=request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE
     )
+    record_view(request, kind=ReadKind.LIST, participants=selectors.report_participant_ids(tables))
     return render(
         request,
         "core/reports/detail.html",
@@ -72,6 +74,7 @@ def report_submit(request, quarter: str):
 def report_xlsx(request, quarter: str):
     quarter = _quarter(quarter)
     _report, tables = selectors.funder_report_tables_for(quarter=quarter)
+    record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids(tables))
     return workbook_response(tables, _filename(quarter))
 
 
@@ -81,7 +84,7 @@ def report_csv(request, quarter: str, table: str):
     if table not in TABLE_KEYS:
         raise Http404
     _report, tables = selectors.funder_report_tables_for(quarter=quarter)
-    for candidate in tables:
-        if candidate.key == table:
-            return table_response(candidate, "csv", _filename(quarter, f"-{table.replace('_', '-')}"))
+    for candidate in [t for t in tables if t.key == table]:
+        record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids([candidate]))
+        return table_response(candidate, "csv", _filename(quarter, f"-{table.replace('_', '-')}"))
     raise Http404

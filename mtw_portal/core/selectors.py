@@ -13,6 +13,7 @@ from mtw_portal.core.reports import (
     tables_from_data,
 )
 from mtw_portal.core.tables import Quarter
+from programs.models import Enrollment
 
 
 def outcome_snapshot_latest() -> OutcomeSnapshot | None:
@@ -81,3 +82,15 @@ def funder_report_page(*, quarter, page, per_page: int):
         for table in data.get("tables", [])
     ]
     return report, tables_from_data({**data, "tables": tables}), shown
+
+
+def report_participant_ids(tables) -> list[int]:
+    """The participants named in a report's participant list (its rows are keyed by enrollment),
+    for the read trail: one query per 10,000 rows."""
+    listed = [row for table in tables if table.key == "participants" for row in table.rows]
+    keys = [int(row.key) for row in listed if str(row.key).isdigit()]
+    ids: set[int] = set()
+    for start in range(0, len(keys), 10_000):
+        chunk = keys[start : start + 10_000]
+        ids.update(Enrollment.objects.filter(pk__in=chunk).values_list("participant_id", flat=True))
+    return sorted(ids)

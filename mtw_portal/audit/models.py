@@ -1,0 +1,91 @@
+"""The read trail: who saw which participants' data, when, from where. Append-only.
+
+Changes to data are django-auditlog's (``auditlog.LogEntry``); this table holds reads, which no
+library records. A row never holds a name, an email or any other personal data: the viewer by
+user id (with their role and organization's name as they were), the participants by id.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mtw_portal.accounts.models import Role
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or delete a row of the read trail."""
+
+
+MESSAGE = "The audit trail is append-only."
+
+
+class ReadKind(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant record")
+    CASE_NOTES = "case_notes", _("Case notes")
+    RECEIPT = "receipt", _("Support receipt")
+    RESUME = "resume", _("Résumé")
+    DATA_DOWNLOAD = "data_download", _("Participant's data download")
+    LIST = "list", _("List of people")
+    EXPORT = "export", _("Export of people")
+    REPORT = "report", _("Report download with people")
+    AUDIT = "audit", _("Audit trail")
+
+
+class ReadEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutable(MESSAGE)
+
+    def delete(self):
+        raise AuditLogImmutable(MESSAGE)
+
+    def for_participant(self, participant_id: int):
+        return self.filter(participant_ids__contains=f",{int(participant_id)},")
+
+
+class ReadEvent(models.Model):
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: the trail outlives the account, and a deleted
+    # account must not delete (or update) its rows.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    ip = models.CharField(_("from address"), max_length=45, blank=True)
+    kind = models.CharField(_("what"), max_length=20, choices=ReadKind.choices, db_index=True)
+    url_name = models.CharField(_("page"), max_length=100, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    # ",12,40,41," so that one participant's rows are found with LIKE '%,12,%' on every database.
+    participant_ids = models.TextField(_("participants"), blank=True)
+    participant_count = models.PositiveIntegerField(_("number of participants"), default=0)
+
+    objects = ReadEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("read of personal data")
+        verbose_name_plural = _("reads of personal data")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} user {self.user_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutable(MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable(MESSAGE)
+
+    @property
+    def participant_id_list(self) -> list[int]:
+        return [int(part) for part in self.participant_ids.split(",") if part]

@@ -109,6 +109,7 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
         "sensitive": access.can_see_sensitive(user, participant),
         "manage_support": access.can_manage_support(user, participant),
         "show_notes": access.can_see_case_notes(user, participant),
+        "can_deactivate": access.can_deactivate_participant(user, participant),
     }
     if context["manage_support"]:
         context["placements"] = placement_list_for_participant(participant=participant, viewer=user)

@@ -72,7 +72,9 @@ def programs_for_manager(*, user) -> QuerySet[Program]:
 
 
 def cohort_roster(*, cohort: Cohort, status: str = "") -> QuerySet[Enrollment]:
-    roster = cohort.enrollments.select_related("participant__user", "credential").order_by(
+    """A cohort's enrollments, without deactivated participants (they still count in the figures)."""
+    roster = cohort.enrollments.filter(participant__deactivated_at__isnull=True)
+    roster = roster.select_related("participant__user", "credential").order_by(
         "participant__user__last_name", "participant__user__first_name", "pk"
     )
     if status in Enrollment.Status.values:

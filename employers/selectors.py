@@ -125,7 +125,8 @@ def opportunity_list_for_manager(*, user) -> QuerySet[Opportunity]:
 
 def applicants(*, opportunity: Opportunity, state: str = "") -> QuerySet[Application]:
     """The applications to ``opportunity`` (a manager's view), oldest first; with a state, only those."""
-    applications = opportunity.applications.select_related("participant__user", "placement__standard")
+    applications = opportunity.applications.filter(participant__deactivated_at__isnull=True)
+    applications = applications.select_related("participant__user", "placement__standard")
     if state in Application.State.values:
         applications = applications.filter(state=state)
     return applications.order_by("created_at", "pk")
@@ -143,6 +144,8 @@ def application_list_for(*, user, state: str = "") -> QuerySet[Application]:
     applications = access.applications_visible_to(user).select_related(
         "opportunity__employer", "participant__user", "participant__navigator__user", "placement"
     )
+    if not access.is_grant_staff(user):  # deactivated people drop out of partners' lists
+        applications = applications.filter(participant__deactivated_at__isnull=True)
     if state in Application.State.values:
         applications = applications.filter(state=state)
     return applications.order_by("-created_at", "-pk")
@@ -159,7 +162,11 @@ def application_list_for_participant(*, participant) -> QuerySet[Application]:
 def pending_applicants(*, employer: Employer) -> QuerySet[Application]:
     """Applications to ``employer``'s opportunities that nobody has looked at yet."""
     return (
-        Application.objects.filter(opportunity__employer=employer, state=Application.State.APPLIED)
+        Application.objects.filter(
+            opportunity__employer=employer,
+            state=Application.State.APPLIED,
+            participant__deactivated_at__isnull=True,
+        )
         .select_related("opportunity", "participant__user")
         .order_by("created_at", "pk")
     )

@@ -619,3 +619,13 @@ def working_group_for(user, pk: int, *, manage: bool = False):
 def can_manage_coalition(user) -> bool:
     """Partners, groups' members, meetings, pilots and awards are managed by grant staff."""
     return is_grant_staff(user)
+
+
+# ---------------------------------------------------------------------------------------
+# A participant's lifecycle: deactivation (at once) and anonymization (after the grant's
+# record-keeping period) are grant staff's; the service checks the period.
+
+
+def can_deactivate_participant(user, participant) -> bool:
+    """Deactivate, reactivate or anonymize a participant: grant staff only."""
+    return has_role(user, Role.STAFF)

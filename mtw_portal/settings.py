@@ -237,6 +237,9 @@ if MTW_SUPPORT_APPROVAL_THRESHOLD > MTW_SUPPORT_ITEM_CAP:
 # Employers' one-click retention confirmation links stay valid this many days.
 MTW_RETENTION_LINK_DAYS = env_int("MTW_RETENTION_LINK_DAYS", 30, minimum=1, maximum=365)
 MTW_RESUME_MAX_MB = env_int("MTW_RESUME_MAX_MB", 5, minimum=1, maximum=50)
+# Records are kept this many years after the grant's end date before a deactivated participant
+# may be anonymized (federal grants: three years after closeout, 2 CFR 200.334).
+MTW_RECORD_RETENTION_YEARS = env_int("MTW_RECORD_RETENTION_YEARS", 3, minimum=0, maximum=100)
 
 # Uploads (receipts, rosters): size limits in megabytes.
 MTW_RECEIPT_MAX_MB = env_int("MTW_RECEIPT_MAX_MB", 5, minimum=1, maximum=50)

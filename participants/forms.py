@@ -261,3 +261,26 @@ class EnrollForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts_open_for_enrollment()
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this participant deactivated?"),
+        max_length=300,
+        help_text=_(
+            "Kept with the record until it is anonymized. Do not write health or other sensitive details."
+        ),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if "\n" in reason or "\r" in reason:
+            raise forms.ValidationError(_("Write the reason on one line."))
+        return reason
+
+
+class AnonymizeForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the person's identity is removed for good and cannot be restored."),
+        required=True,
+    )

@@ -143,6 +143,14 @@ class Participant(models.Model):
         related_name="caseload",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The lifecycle (services.participant_deactivate / participant_anonymize): a deactivated
+    # person cannot sign in and drops out of lists; an anonymized one has no identity left.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deactivation_reason = models.CharField(_("reason for deactivation"), max_length=300, blank=True)
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "pk"]

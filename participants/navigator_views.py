@@ -115,6 +115,7 @@ def _render_detail(request, participant, *, note_form=None, assign_form=None, fo
         else [],
         "manage_support": access.can_manage_support(user, participant),
         "show_notes": access.can_see_case_notes(user, participant),
+        "can_deactivate": access.can_deactivate_participant(user, participant),
     }
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     if context["manage_support"]:

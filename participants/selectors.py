@@ -27,6 +27,9 @@ def participant_list(*, viewer, scope: str = "", query: str = "") -> QuerySet[Pa
     participants = access.participants_visible_to(viewer).select_related(
         "user", "navigator__user", "organization"
     )
+    if not (access.is_grant_staff(viewer) and scope not in ("mine", "queue")):
+        # Deactivated people are out of caseloads and queues; grant staff find them under "all".
+        participants = participants.filter(deactivated_at__isnull=True)
     if scope == "mine":
         participants = participants.filter(navigator__user=viewer)
     elif scope == "queue":

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.services import outcomes_changed
+from mtw_portal.core.services import grant_settings, outcomes_changed
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -141,78 +142,6 @@ def participant_assign(
     participant.navigator = navigator
     participant.save(update_fields=["navigator", "organization"])
     return participant
-
-
-def participant_export(*, participant: Participant) -> dict:
-    """Everything the portal holds about a participant that they may see, for their own download."""
-    from programs.selectors import enrollment_list_for_participant
-
-    user = participant.user
-    profile = {name: getattr(participant, name) for name in INTAKE_FIELDS if name != "organization"}
-    profile["organization"] = str(participant.organization) if participant.organization else None
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "joined": user.date_joined.isoformat(),
-        },
-        "profile": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in profile.items()},
-        "navigator": participant.navigator.user.display_name if participant.navigator else None,
-        "enrollments": [
-            {
-                "provider": e.cohort.program.provider.name,
-                "program": e.cohort.program.name,
-                "start_date": e.cohort.start_date.isoformat(),
-                "status": e.status,
-                "end_date": e.end_date.isoformat() if e.end_date else None,
-                "withdrawal_reason": e.withdrawal_reason or None,
-            }
-            for e in enrollment_list_for_participant(participant=participant)
-        ],
-        "credentials": [
-            {"type": c.type, "name": c.name, "issuer": c.issuer, "awarded_on": c.awarded_on.isoformat()}
-            for c in participant.credentials.all()
-        ],
-        "placements": [
-            {
-                "employer": p.employer.name,
-                "kind": p.kind,
-                "title": p.title,
-                "start_date": p.start_date.isoformat(),
-                "end_date": p.end_date.isoformat() if p.end_date else None,
-                "hourly_wage": str(p.hourly_wage) if p.hourly_wage is not None else None,
-                "hours_per_week": str(p.hours_per_week),
-                "good_job": p.is_good_job,
-            }
-            for p in participant.placements.select_related("employer")
-        ],
-        "applications": [
-            {
-                "opportunity": a.opportunity.title,
-                "employer": a.opportunity.employer.name,
-                "state": a.state,
-                "applied_at": a.created_at.isoformat(),
-            }
-            for a in participant.applications.select_related("opportunity__employer")
-        ],
-        "support_received": [
-            {"type": i.type, "amount": str(i.amount), "given_on": i.given_on.isoformat(), "state": i.state}
-            for i in participant.support_items.all()
-        ],
-        "support_requests": [
-            {
-                "type": r.type,
-                "amount": str(r.amount) if r.amount is not None else None,
-                "details": r.details,
-                "state": r.state,
-                "created_at": r.created_at.isoformat(),
-                "decision_note": r.decision_note,
-            }
-            for r in participant.support_requests.all()
-        ],
-    }
 
 
 # --- Case notes ------------------------------------------------------------------------
@@ -447,3 +376,207 @@ def participant_roster_details_save(*, participant, first_name: str, last_name: 
     user.save(update_fields=["first_name", "last_name"])
     participant.save(update_fields=["zip_code"])
     return participant
+
+
+# --- Lifecycle: deactivate, reactivate, anonymize ---------------------------------------
+# Deactivation is at once and undoable. Anonymization is final, and only after the grant's
+# record-keeping period (MTW_RECORD_RETENTION_YEARS after the grant's end date). See README
+# "The participant's lifecycle".
+
+DEACTIVATION_REASON_MAX_LENGTH = 300
+ANONYMIZED_FIRST_NAME = "Anonymized"
+ANONYMIZED_LAST_NAME = "participant"
+ANONYMIZED_EMAIL_DOMAIN = "anonymized.invalid"  # .invalid never resolves (RFC 2606)
+
+
+def user_sessions_end(*, user) -> int:
+    """Delete every database session of ``user``: they are signed out on their next request."""
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def participant_deactivate(*, participant: Participant, by, reason: str) -> Participant:
+    """Deactivate at once: no more sign-in, every session ended, out of partner lists and queues."""
+    if not access.can_deactivate_participant(by, participant):
+        raise ValidationError(_("Only grant staff can deactivate a participant."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why this participant is deactivated.")})
+    if len(reason) > DEACTIVATION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("At most %(max)s characters.") % {"max": DEACTIVATION_REASON_MAX_LENGTH}}
+        )
+    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    if participant.deactivated_at is not None:
+        return participant
+    participant.deactivated_at = timezone.now()
+    participant.deactivated_by = by
+    participant.deactivation_reason = reason
+    participant.save(update_fields=["deactivated_at", "deactivated_by", "deactivation_reason"])
+    user = participant.user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    return participant
+
+
+@transaction.atomic
+def participant_reactivate(*, participant: Participant, by) -> Participant:
+    """Undo a deactivation (not an anonymization): the person can sign in again."""
+    if not access.can_deactivate_participant(by, participant):
+        raise ValidationError(_("Only grant staff can reactivate a participant."))
+    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    if participant.anonymized_at is not None:
+        raise ValidationError(_("An anonymized participant cannot be reactivated."))
+    if participant.deactivated_at is None:
+        return participant
+    participant.deactivated_at = None
+    participant.deactivated_by = None
+    participant.deactivation_reason = ""
+    participant.save(update_fields=["deactivated_at", "deactivated_by", "deactivation_reason"])
+    user = participant.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return participant
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def anonymization_possible_from() -> date | None:
+    """The first day on which deactivated participants may be anonymized: the day after the end of
+    the record-keeping period (``MTW_RECORD_RETENTION_YEARS`` after the grant's end date). None
+    while the grant's end date is not set."""
+    end = grant_settings().grant_end_date
+    if end is None:
+        return None
+    return _years_after(end, settings.MTW_RECORD_RETENTION_YEARS) + timedelta(days=1)
+
+
+def participant_anonymize_refusal(participant: Participant, *, today: date | None = None) -> str:
+    """Why ``participant`` cannot be anonymized today, or "" if they can (or already are)."""
+    if participant.anonymized_at is not None:
+        return ""
+    if participant.deactivated_at is None:
+        return _("Deactivate the participant first.")
+    possible_from = anonymization_possible_from()
+    if possible_from is None:
+        return _(
+            "The grant's end date is not set, so the record-keeping period has not started: "
+            "records are kept %(years)s years after the grant ends."
+        ) % {"years": settings.MTW_RECORD_RETENTION_YEARS}
+    if (today or timezone.localdate()) < possible_from:
+        return _(
+            "Records are kept %(years)s years after the grant ends: this participant can be "
+            "anonymized from %(date)s."
+        ) % {"years": settings.MTW_RECORD_RETENTION_YEARS, "date": formats.date_format(possible_from)}
+    return ""
+
+
+def _delete_files_on_commit(files: list) -> None:
+    names = [(f.storage, f.name) for f in files if f]
+
+    def delete():
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def participant_anonymize(*, participant: Participant, by=None) -> Participant:
+    """Remove the person's identity for good, keeping what the figures count.
+
+    Gone: names, email, phone, date of birth, ZIP code, every free-text field written by or about
+    them, uploaded receipts and résumés (from storage, once the transaction commits), sign-in
+    (unusable password, sessions, email addresses, authenticators, invitations). Kept: the
+    demographic answers and intake categories (they count in equity tables, without identity), and
+    enrollments, placements, support items, mentoring and checks with their amounts and dates.
+    ``by`` is the grant staff member (None: the management command). Running it twice changes nothing.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if by is not None and not access.can_deactivate_participant(by, participant):
+        raise ValidationError(_("Only grant staff can anonymize a participant."))
+    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    if participant.anonymized_at is not None:
+        return participant
+    refusal = participant_anonymize_refusal(participant)
+    if refusal:
+        raise ValidationError(refusal)
+    user = participant.user
+
+    # Files first (their names are read before the fields are emptied).
+    items = participant.support_items.all()
+    applications = participant.applications.all()
+    _delete_files_on_commit([i.receipt for i in items] + [a.resume for a in applications])
+    items.update(receipt="", description="")
+    applications.update(resume="", note="")
+    participant.support_requests.update(details="", decision_note="")
+    participant.case_notes.update(body="")
+    enrollments = participant.enrollments.all()
+    enrollments.update(note="")
+    for label in ("programs.EnrollmentEvent", "programs.CompletionFollowUp"):
+        apps.get_model(label).objects.filter(enrollment__participant=participant).update(note="")
+    apps.get_model("employers.RetentionCheck").objects.filter(placement__participant=participant).update(
+        note=""
+    )
+
+    # The admin's history names the objects it changed: only ids are left there.
+    targets = [(user, user.pk), (participant, participant.pk)]
+    content_types = ContentType.objects.get_for_models(user, participant)
+    for obj, pk in targets:
+        LogEntry.objects.filter(content_type=content_types[obj], object_id=str(pk)).update(
+            object_repr=f"{obj._meta.model_name} {pk}"
+        )
+
+    participant.phone = ""
+    participant.date_of_birth = None
+    participant.zip_code = ""
+    participant.barrier_other = ""
+    participant.deactivation_reason = ""
+    participant.anonymized_at = timezone.now()
+    participant.save(
+        update_fields=[
+            "phone",
+            "date_of_birth",
+            "zip_code",
+            "barrier_other",
+            "deactivation_reason",
+            "anonymized_at",
+        ]
+    )
+    user.first_name = ANONYMIZED_FIRST_NAME
+    user.last_name = ANONYMIZED_LAST_NAME
+    user.email = f"anonymized-{participant.pk}@{ANONYMIZED_EMAIL_DOMAIN}"
+    user.set_unusable_password()
+    user.is_active = False
+    user.last_login = None
+    user.save()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.invitations.all().delete()
+    user_sessions_end(user=user)
+    return participant
+
+
+def participants_anonymizable(*, today: date | None = None):
+    """Deactivated participants whose record-keeping period is over and who are not yet anonymized."""
+    possible_from = anonymization_possible_from()
+    if possible_from is None or (today or timezone.localdate()) < possible_from:
+        return Participant.objects.none()
+    return Participant.objects.filter(deactivated_at__isnull=False, anonymized_at__isnull=True).order_by("pk")

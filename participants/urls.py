@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import navigator_views, views
+from participants import lifecycle_views, navigator_views, views
 
 app_name = "participants"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/notes/", navigator_views.case_note_add, name="case_note_add"),
     path("<int:pk>/support/new/", navigator_views.support_item_new, name="support_item_new"),
     path("<int:pk>/enroll/", navigator_views.participant_enroll, name="enroll"),
+    path("<int:pk>/lifecycle/", lifecycle_views.participant_lifecycle, name="lifecycle"),
     path("support/", navigator_views.support_ledger, name="support_ledger"),
     path("support/items/<int:pk>/decide/", navigator_views.support_item_decide, name="support_item_decide"),
     path(

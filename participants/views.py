@@ -1,13 +1,9 @@
 """The participant's own pages: home, profile (intake), data download, support requests."""
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employers.placement_selectors import placement_list_for_participant
@@ -16,7 +12,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
-from participants import selectors, services
+from participants import data_download, selectors, services
 from participants.forms import IntakeForm, SupportRequestForm
 from programs.selectors import enrollment_list_for_participant
 
@@ -66,15 +62,13 @@ def profile(request):
 
 @access.role_required(Role.PARTICIPANT)
 def profile_download(request):
+    """Everything held about the signed-in participant, as a ZIP (participants.data_download)."""
     participant = access.own_participant(request.user)
-    data = services.participant_export(participant=participant)
     record_view(request, kind=ReadKind.DATA_DOWNLOAD, participants=[participant.pk])
     response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
+        data_download.participant_data_zip(participant=participant), content_type="application/zip"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="my-mtw-data-{timezone.localdate():%Y-%m-%d}.json"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{data_download.participant_data_filename()}"'
     return response
 
 

@@ -74,10 +74,12 @@ def programs_for_manager(*, user) -> QuerySet[Program]:
 
 def cohort_roster(*, cohort: Cohort, status: str = "") -> QuerySet[Enrollment]:
     """The roster: confirmed enrollments by name, then those awaiting the person's confirmation by
-    email (the template shows only their email; their names must not even set the order)."""
+    email (the template shows only their email; their names must not even set the order).
+    Deactivated participants are left out (they still count in the figures)."""
     awaiting = Q(partner_confirmed_at__isnull=True)
     roster = (
-        cohort.enrollments.select_related("participant__user", "credential")
+        cohort.enrollments.filter(participant__deactivated_at__isnull=True)
+        .select_related("participant__user", "credential")
         .annotate(
             awaiting=Case(When(awaiting, then=Value(1)), default=Value(0)),
             sort_last=Case(

@@ -1,6 +1,5 @@
 """The participant's own pages: intake, correcting it, downloading their data, home."""
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -100,20 +99,6 @@ def test_a_participant_corrects_their_profile(client, participant):
     assert record.consent_to_share is False and record.consent_at is not None
 
 
-def test_a_participant_downloads_their_own_data(client, participant, brainstation):
-    record = factories.participant_record(participant)
-    cohort = factories.cohort(program=factories.program(provider=brainstation))
-    factories.enrollment(participant=record, cohort=cohort, status="active")
-    client.force_login(participant)
-    response = client.get(reverse("participants:profile_download"))
-    assert response["Content-Type"] == "application/json"
-    assert "attachment" in response["Content-Disposition"]
-    data = json.loads(response.content)
-    assert data["account"]["email"] == participant.email
-    assert data["enrollments"][0]["provider"] == "BrainStation"
-    assert "case_notes" not in data
-
-
 def test_home_shows_next_steps_for_a_new_participant(client, participant):
     client.force_login(participant)
     page = client.get(reverse("participants:home")).content.decode()
@@ -171,27 +156,3 @@ def test_other_roles_cannot_use_the_participant_pages(client, navigator):
     client.force_login(navigator)
     assert client.get(reverse("participants:profile")).status_code == 403
     assert client.get(reverse("participants:profile_download")).status_code == 403
-
-
-def test_the_data_download_includes_placements_and_applications(client, participant, employer):
-    from datetime import date
-    from decimal import Decimal
-
-    from employers.services import placement_save
-
-    record = factories.participant_record(participant)
-    placement_save(
-        participant=record,
-        employer=employer,
-        kind="full_time",
-        start_date=date(2026, 1, 5),
-        source="navigator",
-        title="Help Desk Analyst",
-        hourly_wage=Decimal("22.50"),
-        hours_per_week=Decimal("40"),
-    )
-    client.force_login(participant)
-    data = json.loads(client.get(reverse("participants:profile_download")).content)
-    assert data["placements"][0]["title"] == "Help Desk Analyst"
-    assert data["placements"][0]["hourly_wage"] == "22.50"
-    assert data["applications"] == []

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import change_history_forget_participant
 from mtw_portal.core.services import grant_settings, outcomes_changed
 from participants.models import (
     BudgetLine,
@@ -571,6 +572,8 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     Authenticator.objects.filter(user=user).delete()
     user.invitations.all().delete()
     user_sessions_end(user=user)
+    # Last: the change history, including the entries the saves above just wrote.
+    change_history_forget_participant(participant_id=participant.pk, user_id=user.pk)
     return participant
 
 

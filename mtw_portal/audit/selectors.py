@@ -74,7 +74,7 @@ def read_event_list(
     return _in_dates(events, "at", date_from, date_to)
 
 
-def _participant_changes(participant_id: int) -> Q:
+def participant_change_filter(participant_id: int) -> Q:
     """Changes to anything of this participant's: the objects that still hold them, and the
     creations and deletions whose recorded values name them."""
     condition = Q(changes__participant__0=str(participant_id)) | Q(
@@ -96,7 +96,7 @@ def change_list(
 ) -> QuerySet[LogEntry]:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
     if participant_id is not None:
-        entries = entries.filter(_participant_changes(participant_id))
+        entries = entries.filter(participant_change_filter(participant_id))
     if user_id is not None:
         entries = entries.filter(actor_id=user_id)
     return _in_dates(entries, "timestamp", date_from, date_to)

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from auditlog.models import LogEntry
+
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.audit.models import ReadEvent, ReadKind
+from mtw_portal.audit.selectors import participant_change_filter
 from mtw_portal.clientip import client_ip
 
-__all__ = ["ReadKind", "flush", "mask_note", "pending_reads", "record_view"]
+__all__ = [
+    "ReadKind",
+    "change_history_forget_participant",
+    "flush",
+    "mask_note",
+    "pending_reads",
+    "record_view",
+]
 
 _PENDING = "_audit_reads"
 
@@ -82,3 +92,26 @@ def flush(request) -> int:
     ]
     ReadEvent.objects.bulk_create(rows)
     return len(rows)
+
+
+def change_history_forget_participant(*, participant_id: int, user_id: int) -> int:
+    """Anonymization: the change history keeps that this person's records changed, when and by whom,
+    but none of the values (before or after) nor the objects' descriptions, and no longer names
+    the person where they were the actor. Returns how many entries were scrubbed.
+
+    Runs last in the anonymization's transaction, so the entries its own saves wrote are scrubbed
+    too. ``update()`` on purpose: the change history records no change to itself.
+    """
+    scrubbed = 0
+    entries = LogEntry.objects.filter(participant_change_filter(participant_id)).only("pk", "changes")
+    for entry in entries.iterator():
+        changes = {field: ["[removed]", "[removed]"] for field in (entry.changes or {})}
+        scrubbed += LogEntry.objects.filter(pk=entry.pk).update(
+            changes=changes,
+            changes_text="",
+            object_repr=f"#{entry.object_id or entry.object_pk}",
+            serialized_data=None,
+            additional_data=None,
+        )
+    LogEntry.objects.filter(actor_id=user_id).update(actor_email="")
+    return scrubbed

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.core.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS, top_zip_codes
+from mtw_portal.core.forms import id_param
 from mtw_portal.core.measures import MEASURES, measure
 from mtw_portal.core.tables import Quarter
 from participants.models import Participant, SupportType
@@ -88,12 +89,7 @@ def drill_parse(params) -> Drill | None:
         drill.scope["cohort__program__provider"] = provider
         drill.described.append((_("Provider"), provider.name))
     if "program" in params:
-        value = get("program", "")
-        program = (
-            Program.objects.select_related("provider").filter(pk=int(value)).first()
-            if value.isdigit()
-            else None
-        )
+        program = Program.objects.select_related("provider").filter(pk=id_param(get("program", ""))).first()
         if program is None:
             return None
         drill.scope["cohort__program"] = program

@@ -28,6 +28,8 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from mtw_portal.core.validators import has_control_characters
+
 # The kinds of import, by the name the command line and the web use. Dotted paths, so the
 # framework does not import the apps (and the apps may import the framework).
 IMPORTERS: dict[str, str] = {
@@ -35,6 +37,7 @@ IMPORTERS: dict[str, str] = {
     "placements": "employers.placement_import.PlacementImporter",
 }
 
+MULTI_LINE_COLUMNS = frozenset({"advancement_path"})  # the columns that may hold line breaks
 MAX_COLUMNS = 100  # more than any kind needs: a wider sheet has unknown columns anyway
 _XLSX_SIGNATURE = b"PK\x03\x04"
 _OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
@@ -252,7 +255,15 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
                 )
             )
             continue
-        rows.append(Row(number, {name: cells[i] if i < len(cells) else "" for i, name in positions.items()}))
+        values = {name: cells[i] if i < len(cells) else "" for i, name in positions.items()}
+        # A column is one line (names, codes, dates), but for the few of several lines; no column
+        # holds NUL or other control characters.
+        errors.extend(
+            RowError(number, name, _("has a line break or another control character; write it on one line"))
+            for name, value in values.items()
+            if has_control_characters(value, multi_line=name in MULTI_LINE_COLUMNS)
+        )
+        rows.append(Row(number, values))
     if errors:
         raise ImportFileError(errors)
     return Table(columns=columns, rows=rows)

@@ -69,6 +69,19 @@ class BirthDateField(forms.DateField):
     default_validators = [validate_date_of_birth]
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id: a value that is no id (see ``id_param``) is an invalid choice
+    (Django looks up ``pk__in`` unchecked, and SQLite cannot hold 10**30)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if not id_param(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def id_param(value) -> int:
     """A record id from a query or form parameter; 0 (which matches nothing, so 404) when it is not one.
 

@@ -14,7 +14,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from mtw_portal.core.forms import id_param
+from mtw_portal.core.forms import IdMultipleChoiceField, id_param
 from mtw_portal.core.imports import importer_for
 from mtw_portal.core.validators import SingleLineValidator, validate_date_of_birth, validate_event_date
 from participants.models import Participant
@@ -122,6 +122,26 @@ def test_every_single_line_text_field_refuses_line_breaks(form_class, name, fiel
 def test_every_date_field_has_bounds(form_class, name, field):
     bounds = {validate_event_date, validate_date_of_birth}
     assert bounds & set(_validators(form_class, name, field))
+
+
+def test_every_multiple_choice_of_records_checks_its_ids_first():
+    plain = [
+        f"{form_class.__name__}.{name}"
+        for form_class in _forms()
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field, IdMultipleChoiceField)
+    ]
+    assert plain == []
+
+
+def test_a_huge_attendee_id_is_an_invalid_choice(client, grant_staff):
+    client.force_login(grant_staff)
+    response = client.post(
+        reverse("coalition:meeting_new"),
+        {"title": "Gathering", "held_on": "2026-03-02", "attendees": [str(10**30), "²"]},
+    )
+    assert response.status_code == 200
+    assert "attendees" in response.context["form"].errors
 
 
 @pytest.mark.parametrize("value", ["Maria\nGonzalez", "Ma\rria", "Ma\x00ria", "Maria\tG", "Maria\u2028G"])

@@ -34,6 +34,7 @@ from mtw_portal.core.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_Z
 from mtw_portal.core.forms import id_param
 from mtw_portal.core.measures import MEASURES, measure
 from mtw_portal.core.tables import Quarter
+from mtw_portal.core.validators import has_control_characters
 from participants.models import Participant, SupportType
 from programs.models import Enrollment, Program, Provider, WithdrawalReason
 
@@ -77,6 +78,8 @@ def drill_parse(params) -> Drill | None:
 
     if set(params.keys()) - KNOWN - PAGING:
         return None
+    if any(has_control_characters(str(value)) for value in params.values()):
+        return None  # PostgreSQL cannot even compare text holding NUL
     key = get("measure", "")
     if key not in MEASURES:
         return None

@@ -210,3 +210,9 @@ def test_a_roster_row_with_a_line_break_in_a_name_is_refused_naming_its_row_and_
     assert [str(e) for e in result.errors] == [
         "row 2, first_name: has a line break or another control character; write it on one line"
     ]
+
+
+def test_a_drill_with_a_nul_byte_answers_404_even_on_postgresql(client, grant_staff, brainstation):
+    client.force_login(grant_staff)
+    response = client.get(reverse("core:people"), {"measure": "enrolled", "provider": "brain\x00station"})
+    assert response.status_code == 404

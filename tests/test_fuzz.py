@@ -11,7 +11,7 @@ exception may escape the view (the test client raises it, so the traceback shows
 
 Each page first gets three values in every parameter and field at once (EVERYWHERE), then
 generated examples. The run is derandomized (the same examples every time). MTW_FUZZ_EXAMPLES
-sets the generated examples per page and role (default 2: about a minute and a half on SQLite on
+sets the generated examples per page and role (default 4: about a minute and a half on SQLite on
 an idle machine); a nightly run can set more.
 """
 
@@ -33,7 +33,7 @@ from mtw_portal.core import demo
 from tests import factories
 from tests.urlwalk import portal_routes
 
-EXAMPLES = int(os.environ.get("MTW_FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("MTW_FUZZ_EXAMPLES", "4"))
 
 # Sent in every parameter and every field at once, on every page, before the generated examples:
 # a superscript digit (str.isdigit() says yes, int() says no), a number past any id, a date past

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Award, Meeting, Membership, Partner, PilotProject
 from mtw_portal.accounts.models import Role
+from mtw_portal.core.forms import IdMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -57,7 +58,7 @@ class MembershipForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdMultipleChoiceField(
         label=_("Who attended"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     extra_attendees = forms.CharField(

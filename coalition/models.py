@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.validators import single_line, validate_event_date
+
 
 class Partner(models.Model):
     """An organization of the coalition, optionally linked to its record elsewhere in the portal."""
@@ -24,7 +26,7 @@ class Partner(models.Model):
         Type.COMMUNITY_ORGANIZATION: "community_organization",
     }
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)
     employer = models.ForeignKey(
         "employers.Employer",
@@ -51,7 +53,7 @@ class Partner(models.Model):
         related_name="coalition_partners",
     )
     website = models.URLField(_("website"), blank=True)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True, validators=[validate_event_date])
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -86,7 +88,7 @@ class Partner(models.Model):
 
 
 class WorkingGroup(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -149,9 +151,9 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEETING)
-    title = models.CharField(_("title"), max_length=200)
-    held_on = models.DateField(_("date"))
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
+    held_on = models.DateField(_("date"), validators=[validate_event_date])
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[single_line])
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -188,7 +190,7 @@ class Attendance(models.Model):
         blank=True,
         related_name="coalition_attendances",
     )
-    attendee_name = models.CharField(_("attendee name"), max_length=200, blank=True)
+    attendee_name = models.CharField(_("attendee name"), max_length=200, blank=True, validators=[single_line])
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("partner"),
@@ -228,7 +230,7 @@ class PilotProject(models.Model):
         ACTIVE = "active", _("Active")
         DONE = "done", _("Done")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     lead_partner = models.ForeignKey(
         Partner, verbose_name=_("lead partner"), on_delete=models.PROTECT, related_name="pilots"
@@ -241,8 +243,8 @@ class PilotProject(models.Model):
         blank=True,
         related_name="pilots",
     )
-    started_on = models.DateField(_("started on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True, validators=[validate_event_date])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_event_date])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
@@ -270,9 +272,9 @@ class Award(models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="awards"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     amount_usd = models.DecimalField(_("amount (USD)"), max_digits=12, decimal_places=2)
-    awarded_on = models.DateField(_("awarded on"))
+    awarded_on = models.DateField(_("awarded on"), validators=[validate_event_date])
     purpose = models.TextField(_("purpose"), blank=True)
 
     class Meta:

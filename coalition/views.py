@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -128,9 +127,7 @@ def meeting_edit(request, pk: int | None = None):
         meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
     else:
         group_pk = request.GET.get("group") or request.POST.get("group")
-        if group_pk and not str(group_pk).isdigit():
-            raise Http404
-        group = access.working_group_for(request.user, int(group_pk), manage=True) if group_pk else None
+        group = access.working_group_for(request.user, id_param(group_pk), manage=True) if group_pk else None
         kind = Meeting.Kind.MEETING if group else Meeting.Kind.GATHERING
         meeting = Meeting(group=group, kind=kind)
     form = MeetingForm(

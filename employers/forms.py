@@ -11,6 +11,7 @@ from employers.models import (
     Opportunity,
     Placement,
 )
+from mtw_portal.core.forms import SingleLineCharField
 
 
 class EmployerAccountRequestForm(forms.ModelForm):
@@ -65,7 +66,7 @@ class DateInput(forms.DateInput):
 
 
 class BoardFilterForm(forms.Form):
-    q = forms.CharField(
+    q = SingleLineCharField(
         label=_("Skill or keyword"),
         required=False,
         max_length=100,
@@ -87,7 +88,7 @@ class BoardFilterForm(forms.Form):
 
 
 class OpportunityForm(forms.ModelForm):
-    skills = forms.CharField(
+    skills = SingleLineCharField(
         label=_("Skills wanted"),
         required=False,
         max_length=1000,
@@ -206,8 +207,8 @@ class EmployerProfileForm(forms.ModelForm):
 
 
 class ColleagueInviteForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = SingleLineCharField(label=_("First name"), max_length=150)
+    last_name = SingleLineCharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Work email"))
     role = forms.ChoiceField(
         label=_("Role"),

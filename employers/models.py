@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.validators import single_line, validate_event_date
+
 
 class Employer(models.Model):
     class Size(models.TextChoices):
@@ -17,8 +19,8 @@ class Employer(models.Model):
         LARGE = "250-999", _("250 to 999 employees")
         ENTERPRISE = "1000+", _("1,000 employees or more")
 
-    name = models.CharField(_("name"), max_length=200)
-    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    industry = models.CharField(_("industry"), max_length=120, blank=True, validators=[single_line])
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_partner = models.BooleanField(_("coalition partner"), default=False)
@@ -61,13 +63,13 @@ class EmployerAccountRequest(models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 
-    organization_name = models.CharField(_("organization name"), max_length=200)
+    organization_name = models.CharField(_("organization name"), max_length=200, validators=[single_line])
     website = models.URLField(_("website"), blank=True)
-    industry = models.CharField(_("industry"), max_length=120, blank=True)
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
+    industry = models.CharField(_("industry"), max_length=120, blank=True, validators=[single_line])
+    first_name = models.CharField(_("first name"), max_length=150, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=150, validators=[single_line])
     email = models.EmailField(_("work email"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[single_line])
     message = models.TextField(_("what you hope to do with Miami Tech Works"), blank=True, max_length=2000)
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
@@ -144,12 +146,12 @@ class Opportunity(BenefitFields):
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="opportunities")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), max_length=10000)
     skills = models.ManyToManyField(
         "programs.Skill", verbose_name=_("skills wanted"), blank=True, related_name="opportunities"
     )
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[single_line])
     is_remote = models.BooleanField(_("remote"), default=False)
     hourly_wage = models.DecimalField(
         _("hourly wage (USD)"),
@@ -178,7 +180,9 @@ class Opportunity(BenefitFields):
     hours_per_week = models.PositiveSmallIntegerField(
         _("hours per week"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(80)]
     )
-    deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    deadline = models.DateField(
+        _("application deadline"), null=True, blank=True, validators=[validate_event_date]
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -262,7 +266,7 @@ class GoodJobStandard(models.Model):
     Versions are never edited once placements were judged against them: a change is a new version.
     """
 
-    effective_from = models.DateField(_("in force from"), unique=True)
+    effective_from = models.DateField(_("in force from"), unique=True, validators=[validate_event_date])
     min_hourly_wage = models.DecimalField(
         _("minimum hourly wage (USD)"),
         max_digits=7,
@@ -310,9 +314,9 @@ class Placement(BenefitFields):
     )
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="placements")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    title = models.CharField(_("job title"), max_length=200)
-    start_date = models.DateField(_("start date"), db_index=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    title = models.CharField(_("job title"), max_length=200, validators=[single_line])
+    start_date = models.DateField(_("start date"), db_index=True, validators=[validate_event_date])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_event_date])
     hourly_wage = models.DecimalField(
         _("hourly wage (USD)"),
         max_digits=7,
@@ -392,6 +396,8 @@ class RetentionCheck(models.Model):
     link_nonce = models.CharField(max_length=64, blank=True)
     link_used_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Failed sends of the reminder: the nightly job stops trying after RETENTION_REMINDER_MAX_ATTEMPTS.
+    reminder_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -412,7 +418,7 @@ class MentorOffer(models.Model):
     """An employer member offering to mentor participants."""
 
     member = models.ForeignKey(EmployerMember, on_delete=models.CASCADE, related_name="mentor_offers")
-    topics = models.CharField(_("what you can help with"), max_length=300)
+    topics = models.CharField(_("what you can help with"), max_length=300, validators=[single_line])
     capacity = models.PositiveSmallIntegerField(
         _("how many people at a time"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from employers import placement_selectors as selectors
 from employers.models import BENEFITS, GoodJobStandard, Kind, Placement, RetentionCheck
 from mtw_portal import access
+from mtw_portal.core.forms import EventDateField, SingleLineCharField
 
 
 class DateInput(forms.DateInput):
@@ -46,16 +47,16 @@ class PlacementForm(forms.Form):
     employer = forms.ModelChoiceField(
         label=_("Employer"), queryset=None, required=False, empty_label=_("— not in the list —")
     )
-    new_employer = forms.CharField(
+    new_employer = SingleLineCharField(
         label=_("…or a new employer's name"),
         max_length=200,
         required=False,
         help_text=_("If the employer is not in the list, type its name: it will be added."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    title = forms.CharField(label=_("Job title"), max_length=200)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    end_date = forms.DateField(
+    title = SingleLineCharField(label=_("Job title"), max_length=200)
+    start_date = EventDateField(label=_("Start date"), widget=DateInput())
+    end_date = EventDateField(
         label=_("End date"), required=False, widget=DateInput(), help_text=_("Empty while it lasts.")
     )
     hourly_wage = forms.DecimalField(

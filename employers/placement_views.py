@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
@@ -34,7 +34,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core import import_pages
-from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.forms import apply_validation_error, id_param, next_url
 
 PAGE_SIZE = 25
 NEAR_MISSES_SHOWN = 25
@@ -43,15 +43,6 @@ IMPORT_KIND = PlacementImporter.kind
 
 def _query_string(request, *, without: str = "page") -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k != without and v])
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- Placements ----------------------------------------------------------------------------
@@ -80,9 +71,7 @@ def _participant_from_query(request):
     value = request.GET.get("participant", "")
     if not value:
         return None
-    if not value.isdigit():
-        raise Http404
-    participant = access.participant_for(request.user, int(value))
+    participant = access.participant_for(request.user, id_param(value))
     if not access.can_manage_support(request.user, participant):
         raise Http404
     return participant
@@ -263,7 +252,7 @@ def retention_record(request, pk: int):
             )
     else:
         messages.error(request, _("Choose the outcome and the evidence."))
-    return redirect(_safe_next(request, reverse("employers:retention_checks")))
+    return redirect(next_url(request, reverse("employers:retention_checks")))
 
 
 @login_not_required

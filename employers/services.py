@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employers.models import Employer, EmployerAccountRequest, EmployerMember
+from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.services import outcomes_changed
 
 
@@ -307,13 +308,28 @@ def retention_check_record(
     return check
 
 
+# A reminder whose sending failed this many times is no longer tried (the check stays on the
+# navigators' retention list, where it is recorded by hand).
+RETENTION_REMINDER_MAX_ATTEMPTS = 3
+
+
 def retention_reminder_send(*, check_id: int) -> bool:
-    """Email the employer (and the navigator) a check that is due, once. False when already sent."""
+    """Email the employer (and the navigator) a check that is due, once. False when already sent.
+
+    A failed send releases the claim and counts an attempt; after RETENTION_REMINDER_MAX_ATTEMPTS
+    failures the reminder is no longer tried.
+    """
+    from django.db.models import F
+
     from employers.models import RetentionCheck
 
     now = timezone.now()
     claimed = RetentionCheck.objects.filter(
-        pk=check_id, reminder_sent_at=None, outcome="", due_on__lte=timezone.localdate()
+        pk=check_id,
+        reminder_sent_at=None,
+        outcome="",
+        due_on__lte=timezone.localdate(),
+        reminder_attempts__lt=RETENTION_REMINDER_MAX_ATTEMPTS,
     ).update(reminder_sent_at=now)
     if not claimed:
         return False
@@ -335,23 +351,36 @@ def retention_reminder_send(*, check_id: int) -> bool:
             send_mail(
                 subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
                 + _("Is %(name)s still with you? (%(days)s-day check)")
-                % {"name": placement.participant.user.display_name, "days": check.days},
+                # One line: a name stored before line breaks were refused must not break the header.
+                % {"name": " ".join(placement.participant.user.display_name.split()), "days": check.days},
                 message=render_to_string("employers/email/retention_reminder.txt", context),
                 from_email=None,
                 recipient_list=recipients,
             )
     except Exception:
-        RetentionCheck.objects.filter(pk=check_id).update(reminder_sent_at=None)
+        RetentionCheck.objects.filter(pk=check_id).update(
+            reminder_sent_at=None, reminder_attempts=F("reminder_attempts") + 1
+        )
         raise
     return True
 
 
 def retention_reminders_send_due() -> int:
-    """Send every due reminder not yet sent (the nightly beat task). Safe to run twice at once."""
+    """Send every due reminder not yet sent, oldest first (the nightly beat task). Safe to run twice
+    at once. A reminder that fails is logged by id and skipped: the others are still sent."""
     from employers.models import RetentionCheck
 
-    due = RetentionCheck.objects.filter(reminder_sent_at=None, outcome="", due_on__lte=timezone.localdate())
-    return sum(retention_reminder_send(check_id=pk) for pk in due.values_list("pk", flat=True))
+    due = RetentionCheck.objects.filter(
+        reminder_sent_at=None,
+        outcome="",
+        due_on__lte=timezone.localdate(),
+        reminder_attempts__lt=RETENTION_REMINDER_MAX_ATTEMPTS,
+    ).order_by("due_on", "pk")
+    return each_isolated(
+        list(due.values_list("pk", flat=True)),
+        lambda pk: retention_reminder_send(check_id=pk),
+        what="retention reminder",
+    )
 
 
 # =============================================================================================

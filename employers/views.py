@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
-from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.forms import apply_validation_error, next_url
 
 
 @access.role_required(Role.EMPLOYER)
@@ -134,15 +133,6 @@ def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
     for name in without:
         params.pop(name, None)
     return params.urlencode()
-
-
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _placement_of(application):
@@ -310,7 +300,7 @@ def opportunity_state(request, pk: int):
             messages.success(request, _("Closed: it is off the board and takes no new applications."))
         else:
             messages.success(request, _("Open: it is on the board."))
-    return redirect(_next_url(request, reverse("employers:opportunity_edit", args=[opportunity.pk])))
+    return redirect(next_url(request, reverse("employers:opportunity_edit", args=[opportunity.pk])))
 
 
 @access.role_required(*MANAGERS)
@@ -355,7 +345,7 @@ def application_move(request, pk: int, action: str):
             % {"name": application.participant.user.display_name, "state": application.get_state_display()},
         )
     default = reverse("employers:applicants", args=[application.opportunity_id])
-    return redirect(_next_url(request, default))
+    return redirect(next_url(request, default))
 
 
 @access.role_required(*MANAGERS)

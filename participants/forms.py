@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.forms import EventDateField, SingleLineCharField
 from participants.models import (
     BudgetLine,
     CommunityOrganization,
@@ -25,8 +26,8 @@ class DateInput(forms.DateInput):
 class IntakeForm(forms.ModelForm):
     """The participant's profile: who they are and what stands in their way."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = SingleLineCharField(label=_("First name"), max_length=150)
+    last_name = SingleLineCharField(label=_("Last name"), max_length=150)
     zip_code = forms.RegexField(
         label=_("ZIP code"),
         regex=r"^\d{5}(-\d{4})?$",
@@ -121,7 +122,7 @@ class BudgetLineChoiceField(forms.ModelChoiceField):
 
 
 class CaseloadSearchForm(forms.Form):
-    q = forms.CharField(
+    q = SingleLineCharField(
         label=_("Search by name, email or ZIP code"),
         max_length=100,
         required=False,
@@ -201,9 +202,9 @@ class SupportItemForm(forms.Form):
 
     type = forms.ChoiceField(label=_("Type of support"), choices=SupportType.choices)
     amount = AmountField()
-    given_on = forms.DateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
+    given_on = EventDateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
     budget_line = BudgetLineChoiceField()
-    description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
+    description = SingleLineCharField(label=_("Description (optional)"), max_length=300, required=False)
     receipt = ReceiptField()
 
     def __init__(self, *args, **kwargs):
@@ -213,7 +214,7 @@ class SupportItemForm(forms.Form):
 
 class SupportRequestApproveForm(forms.Form):
     amount = AmountField()
-    given_on = forms.DateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
+    given_on = EventDateField(label=_("Date given"), widget=DateInput(), initial=timezone.localdate)
     budget_line = BudgetLineChoiceField()
     note = forms.CharField(
         label=_("Note to the participant (optional)"),
@@ -254,7 +255,7 @@ class CohortChoiceField(forms.ModelChoiceField):
 
 class EnrollForm(forms.Form):
     cohort = CohortChoiceField(label=_("Cohort"), queryset=None)  # set in __init__
-    note = forms.CharField(label=_("Note for the provider (optional)"), max_length=2000, required=False)
+    note = SingleLineCharField(label=_("Note for the provider (optional)"), max_length=2000, required=False)
 
     def __init__(self, *args, **kwargs):
         from programs.selectors import cohorts_open_for_enrollment

@@ -4,12 +4,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.validators import single_line, validate_date_of_birth, validate_event_date
+
 
 class CommunityOrganization(models.Model):
     """A community organization whose case managers (navigators) support participants."""
 
     code = models.SlugField(_("short code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
@@ -101,12 +103,16 @@ class Participant(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participant"
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[single_line])
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
     )
-    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True, db_index=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    zip_code = models.CharField(
+        _("ZIP code"), max_length=10, blank=True, db_index=True, validators=[single_line]
+    )
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_date_of_birth]
+    )
     employment_status = models.CharField(
         _("employment status at intake"), max_length=20, choices=EmploymentStatus.choices, blank=True
     )
@@ -122,7 +128,9 @@ class Participant(models.Model):
     barrier_childcare = models.BooleanField(_("childcare"), default=False)
     barrier_technology = models.BooleanField(_("technology (computer, internet)"), default=False)
     barrier_finances = models.BooleanField(_("finances"), default=False)
-    barrier_other = models.CharField(_("something else"), max_length=200, blank=True)
+    barrier_other = models.CharField(
+        _("something else"), max_length=200, blank=True, validators=[single_line]
+    )
     consent_to_share = models.BooleanField(_("consent to share data with coalition partners"), default=False)
     consent_at = models.DateTimeField(null=True, blank=True)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
@@ -200,7 +208,7 @@ class SupportType(models.TextChoices):
 
 class BudgetLine(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -234,9 +242,9 @@ class SupportItem(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="support_items")
     type = models.CharField(_("type"), max_length=20, choices=SupportType.choices)
     amount = models.DecimalField(_("amount (USD)"), max_digits=9, decimal_places=2)
-    given_on = models.DateField(_("date given"))
+    given_on = models.DateField(_("date given"), validators=[validate_event_date])
     budget_line = models.ForeignKey(BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True, validators=[single_line])
     receipt = models.FileField(_("receipt"), upload_to=_receipt_path, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.APPROVED, db_index=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

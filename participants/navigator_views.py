@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,7 @@ from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
-from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.forms import apply_validation_error, next_url
 from mtw_portal.core.reports import follow_up_due
 from participants import selectors, services
 from participants.forms import (
@@ -51,15 +50,6 @@ def _supported_participant(user, pk: int):
     if not access.can_manage_support(user, participant):
         raise PermissionDenied
     return participant
-
-
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
@@ -324,7 +314,7 @@ def support_item_decide(request, pk: int):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Approved: it now counts.") if approve else _("Rejected."))
-    return redirect(_next_url(request, default=reverse("participants:support_ledger")))
+    return redirect(next_url(request, default=reverse("participants:support_ledger")))
 
 
 # Every role: whoever follows a receipt's link without the right to see it gets 404, never a hint.

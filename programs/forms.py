@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.forms import EventDateField, SingleLineCharField
 from programs.models import (
     Cohort,
     CompletionFollowUp,
@@ -33,11 +34,11 @@ class CatalogueFilterForm(forms.Form):
     schedule = forms.ChoiceField(
         label=_("Schedule"), choices=[("", _("Any schedule")), *Program.Schedule.choices], required=False
     )
-    starts_after = forms.DateField(label=_("Starting on or after"), required=False, widget=DateInput())
+    starts_after = EventDateField(label=_("Starting on or after"), required=False, widget=DateInput())
 
 
 class ProgramForm(forms.ModelForm):
-    skills = forms.CharField(
+    skills = SingleLineCharField(
         label=_("Skills taught"),
         required=False,
         max_length=1000,
@@ -80,7 +81,7 @@ class CohortForm(forms.ModelForm):
 
 
 class EndDateMixin(forms.Form):
-    end_date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    end_date = EventDateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
 
 
 class CompleteForm(EndDateMixin):
@@ -89,11 +90,11 @@ class CompleteForm(EndDateMixin):
         choices=[("", _("No credential")), *CredentialType.choices],
         required=False,
     )
-    credential_name = forms.CharField(label=_("Credential name"), max_length=200, required=False)
-    credential_issuer = forms.CharField(
+    credential_name = SingleLineCharField(label=_("Credential name"), max_length=200, required=False)
+    credential_issuer = SingleLineCharField(
         label=_("Issued by"), max_length=200, required=False, help_text=_("Leave empty for the provider.")
     )
-    credential_date = forms.DateField(
+    credential_date = EventDateField(
         label=_("Date awarded"),
         widget=DateInput(),
         required=False,

@@ -9,12 +9,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.validators import single_line, validate_event_date
+
 
 class Provider(models.Model):
     """A training provider: BrainStation, 4Geeks Academy, Miami Dade College, FIU, FMU, ..."""
 
     code = models.SlugField(_("short code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -58,7 +60,7 @@ class CredentialType(models.TextChoices):
 
 
 class Skill(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True, validators=[single_line])
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +88,7 @@ class Program(models.Model):
         PART_TIME = "part_time", _("Part time")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="programs")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True, max_length=5000)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
     schedule = models.CharField(_("schedule"), max_length=20, choices=Schedule.choices, blank=True)
@@ -102,7 +104,9 @@ class Program(models.Model):
     credential_type = models.CharField(
         _("credential type"), max_length=40, choices=CredentialType.choices, blank=True
     )
-    credential_name = models.CharField(_("credential it leads to"), max_length=200, blank=True)
+    credential_name = models.CharField(
+        _("credential it leads to"), max_length=200, blank=True, validators=[single_line]
+    )
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills taught"), blank=True, related_name="programs"
     )
@@ -127,8 +131,8 @@ class Cohort(models.Model):
     """One run of a program, identified by its start date."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="cohorts")
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_event_date])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_event_date])
     seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
 
     class Meta:
@@ -204,9 +208,13 @@ class Enrollment(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED, db_index=True
     )
     applied_at = models.DateTimeField(_("applied"), default=timezone.now)
-    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True, validators=[validate_event_date])
     end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Completion or withdrawal date.")
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("Completion or withdrawal date."),
+        validators=[validate_event_date],
     )
     withdrawal_reason = models.CharField(
         _("withdrawal reason"), max_length=40, choices=WithdrawalReason.choices, blank=True
@@ -277,9 +285,9 @@ class Credential(models.Model):
         Enrollment, on_delete=models.SET_NULL, null=True, blank=True, related_name="credential"
     )
     type = models.CharField(_("credential type"), max_length=40, choices=CredentialType.choices)
-    name = models.CharField(_("credential name"), max_length=200)
-    issuer = models.CharField(_("issued by"), max_length=200)
-    awarded_on = models.DateField(_("date awarded"))
+    name = models.CharField(_("credential name"), max_length=200, validators=[single_line])
+    issuer = models.CharField(_("issued by"), max_length=200, validators=[single_line])
+    awarded_on = models.DateField(_("date awarded"), validators=[validate_event_date])
 
     class Meta:
         ordering = ["-awarded_on"]

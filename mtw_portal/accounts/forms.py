@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from employers.models import Employer
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role
+from mtw_portal.core.forms import SingleLineCharField
 from participants.models import CommunityOrganization
 from programs.models import Provider
 
 
 class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or email"), required=False, max_length=200)
+    q = SingleLineCharField(label=_("Search by name or email"), required=False, max_length=200)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
 
 
@@ -43,7 +44,7 @@ class RoleGrantForm(forms.Form):
 
 class InviteForm(RoleGrantForm):
     email = forms.EmailField(label=_("Email address"))
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = SingleLineCharField(label=_("First name"), max_length=150)
+    last_name = SingleLineCharField(label=_("Last name"), max_length=150)
 
     field_order = ["email", "first_name", "last_name", "role"]

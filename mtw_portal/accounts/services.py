@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, RoleChange, User
+from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.queue import enqueue_on_commit
 
 _INVITATION_SALT = "mtw_portal.accounts.invitation"
@@ -174,9 +175,17 @@ def invitation_send(*, invitation_id: int) -> bool:
 
 
 def invitations_send_pending() -> int:
-    """Send every usable invitation that was never sent (the queue was down, say)."""
-    pending = Invitation.objects.filter(sent_at=None, accepted_at=None, expires_at__gt=timezone.now())
-    return sum(invitation_send(invitation_id=pk) for pk in pending.values_list("pk", flat=True))
+    """Send every usable invitation that was never sent (the queue was down, say). One that fails is
+    logged by id and skipped: the others are still sent, and it is tried again on the next run until
+    the invitation expires."""
+    pending = Invitation.objects.filter(
+        sent_at=None, accepted_at=None, expires_at__gt=timezone.now()
+    ).order_by("pk")
+    return each_isolated(
+        list(pending.values_list("pk", flat=True)),
+        lambda pk: invitation_send(invitation_id=pk),
+        what="invitation",
+    )
 
 
 @transaction.atomic

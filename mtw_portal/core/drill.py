@@ -42,8 +42,10 @@ from mtw_portal.core.breakdowns import (
     top_zip_codes,
     zip_breakdown,
 )
+from mtw_portal.core.forms import id_param
 from mtw_portal.core.measures import MEASURES, measure
 from mtw_portal.core.tables import Quarter
+from mtw_portal.core.validators import has_control_characters
 from participants.models import Participant, SupportType
 from programs.models import Enrollment, Program, Provider, WithdrawalReason
 
@@ -89,6 +91,8 @@ def drill_parse(params) -> Drill | None:
 
     if set(params.keys()) - KNOWN - PAGING:
         return None
+    if any(has_control_characters(str(value)) for value in params.values()):
+        return None  # PostgreSQL cannot even compare text holding NUL
     key = get("measure", "")
     if key not in MEASURES:
         return None
@@ -101,12 +105,7 @@ def drill_parse(params) -> Drill | None:
         drill.scope["cohort__program__provider"] = provider
         drill.described.append((_("Provider"), provider.name))
     if "program" in params:
-        value = get("program", "")
-        program = (
-            Program.objects.select_related("provider").filter(pk=int(value)).first()
-            if value.isdigit()
-            else None
-        )
+        program = Program.objects.select_related("provider").filter(pk=id_param(get("program", ""))).first()
         if program is None:
             return None
         drill.scope["cohort__program"] = program

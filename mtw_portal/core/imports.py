@@ -39,6 +39,8 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring, iterparse
 
+from mtw_portal.core.validators import has_control_characters
+
 # The kinds of import, by the name the command line and the web use. Dotted paths, so the
 # framework does not import the apps (and the apps may import the framework).
 IMPORTERS: dict[str, str] = {
@@ -46,6 +48,7 @@ IMPORTERS: dict[str, str] = {
     "placements": "employers.placement_import.PlacementImporter",
 }
 
+MULTI_LINE_COLUMNS = frozenset({"advancement_path"})  # the columns that may hold line breaks
 MAX_COLUMNS = 50  # more than any kind needs: a wider sheet has unknown columns anyway
 # XLSX: an archive of XML parts, inspected before openpyxl parses anything.
 MAX_INFLATION = 100  # a part may inflate at most this many times (spreadsheets: 5 to 30)
@@ -435,7 +438,15 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
                 )
             )
             continue
-        rows.append(Row(number, {name: cells[i] if i < len(cells) else "" for i, name in positions.items()}))
+        values = {name: cells[i] if i < len(cells) else "" for i, name in positions.items()}
+        # A column is one line (names, codes, dates), but for the few of several lines; no column
+        # holds NUL or other control characters.
+        errors.extend(
+            RowError(number, name, _("has a line break or another control character; write it on one line"))
+            for name, value in values.items()
+            if has_control_characters(value, multi_line=name in MULTI_LINE_COLUMNS)
+        )
+        rows.append(Row(number, values))
     if errors:
         raise ImportFileError(errors)
     return Table(columns=columns, rows=rows)

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mtw_portal.core.validators import validate_event_date
+
 
 class ImportBatchManager(models.Manager):
     """Batches without their heavy columns (the file, its rows): loaded only when asked for."""
@@ -60,7 +62,9 @@ class GrantSettings(models.Model):
     target_placed_good_jobs = models.PositiveIntegerField(
         _("target: people placed in good jobs"), default=500
     )
-    grant_end_date = models.DateField(_("grant end date"), null=True, blank=True)
+    grant_end_date = models.DateField(
+        _("grant end date"), null=True, blank=True, validators=[validate_event_date]
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -265,19 +265,13 @@ class EnrollForm(forms.Form):
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(
+    reason = SingleLineCharField(
         label=_("Why is this participant deactivated?"),
         max_length=300,
         help_text=_(
             "Kept with the record until it is anonymized. Do not write health or other sensitive details."
         ),
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"]
-        if "\n" in reason or "\r" in reason:
-            raise forms.ValidationError(_("Write the reason on one line."))
-        return reason
 
 
 class AnonymizeForm(forms.Form):

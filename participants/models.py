@@ -157,7 +157,9 @@ class Participant(models.Model):
     deactivated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    deactivation_reason = models.CharField(_("reason for deactivation"), max_length=300, blank=True)
+    deactivation_reason = models.CharField(
+        _("reason for deactivation"), max_length=300, blank=True, validators=[single_line]
+    )
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
 
     class Meta:

@@ -187,8 +187,9 @@ def _force_login_records_the_second_factor(request):
 @pytest.fixture(autouse=True)
 def _read_trail_emptied_after_transactional_tests(request):
     """Tests that commit (live server, ``transaction=True``) are cleaned by deleting every row.
-    The read trail refuses DELETE; on SQLite (PostgreSQL cleans with TRUNCATE, which fires no row
-    trigger) its delete trigger is lifted for that cleaning alone."""
+    The read trail (the reads and the participants each showed) refuses DELETE; on SQLite
+    (PostgreSQL cleans with TRUNCATE, which fires no row trigger) the tables' delete triggers are
+    lifted for that cleaning alone."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "live_server" in request.fixturenames or (
         marker is not None and marker.kwargs.get("transaction")
@@ -200,8 +201,15 @@ def _read_trail_emptied_after_transactional_tests(request):
     yield
     if connection.vendor != "sqlite":
         return
-    guard = importlib.import_module("mtw_portal.audit.migrations.0001_read_trail").SQL["sqlite"]
+    # The participants shown by each read (0002) first, then the reads (0001): each table's delete
+    # trigger lifted and put back.
+    tables = (
+        ("audit_readeventparticipant", "0002_read_event_participant_index"),
+        ("audit_readevent", "0001_read_trail"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS audit_readevent_no_delete")
-        cursor.execute("DELETE FROM audit_readevent")
-        cursor.execute(guard[0][1])
+        for table, migration in tables:
+            guard = importlib.import_module(f"mtw_portal.audit.migrations.{migration}").SQL["sqlite"]
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
+            cursor.execute(guard[0][1])

@@ -7,7 +7,8 @@ from mtw_portal.clientip import client_ip
 
 
 class ReadTrailMiddleware:
-    """Writes the reads a view noted (``services.record_view``) in one insert, after the view."""
+    """Writes the reads a view noted (``services.record_view``) after the view: one insert of the
+    reads, one of the participants they showed."""
 
     def __init__(self, get_response):
         self.get_response = get_response

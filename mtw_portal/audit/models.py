@@ -2,7 +2,9 @@
 
 Changes to data are django-auditlog's (``auditlog.LogEntry``); this table holds reads, which no
 library records. A row never holds a name, an email or any other personal data: the viewer by
-user id (with their role and organization's name as they were), the participants by id.
+user id (with their role and organization's name as they were), the participants by id, one
+``ReadEventParticipant`` row each (indexed: one participant's reads are found without reading the
+whole trail).
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ class ReadEventQuerySet(models.QuerySet):
         raise AuditLogImmutable(MESSAGE)
 
     def for_participant(self, participant_id: int):
-        return self.filter(participant_ids__contains=f",{int(participant_id)},")
+        """The reads that showed this participant: a subquery on the indexed child table."""
+        events = ReadEventParticipant.objects.filter(participant_id=int(participant_id))
+        return self.filter(pk__in=events.values("event_id"))
 
 
 class ReadEvent(models.Model):
@@ -63,7 +67,8 @@ class ReadEvent(models.Model):
     kind = models.CharField(_("what"), max_length=20, choices=ReadKind.choices, db_index=True)
     url_name = models.CharField(_("page"), max_length=100, blank=True)
     path = models.CharField(_("address"), max_length=500, blank=True)
-    # ",12,40,41," so that one participant's rows are found with LIKE '%,12,%' on every database.
+    # ",12,40,41,": for display and the CSV only, written once with the row. Searching by
+    # participant goes through ReadEventParticipant (indexed), never through this text.
     participant_ids = models.TextField(_("participants"), blank=True)
     participant_count = models.PositiveIntegerField(_("number of participants"), default=0)
 
@@ -89,3 +94,46 @@ class ReadEvent(models.Model):
     @property
     def participant_id_list(self) -> list[int]:
         return [int(part) for part in self.participant_ids.split(",") if part]
+
+
+class ReadEventParticipantQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutable(MESSAGE)
+
+    def delete(self):
+        raise AuditLogImmutable(MESSAGE)
+
+
+class ReadEventParticipant(models.Model):
+    """One participant shown by one read: the index of the trail by participant. Append-only."""
+
+    # The parent is never deleted (model and triggers refuse it), so nothing cascades.
+    event = models.ForeignKey(
+        ReadEvent,
+        on_delete=models.DO_NOTHING,
+        related_name="participant_rows",
+        verbose_name=_("read"),
+    )
+    # An id, not a foreign key: the trail outlives the record and names nobody.
+    participant_id = models.BigIntegerField(_("participant"))
+
+    objects = ReadEventParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant shown by a read")
+        verbose_name_plural = _("participants shown by reads")
+        indexes = [
+            models.Index(fields=["participant_id", "event"], name="audit_read_participant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"read {self.event_id} participant {self.participant_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutable(MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable(MESSAGE)

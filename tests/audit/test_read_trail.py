@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from mtw_portal.audit.models import AuditLogImmutable, ReadEvent, ReadKind
+from mtw_portal.audit.models import AuditLogImmutable, ReadEvent, ReadEventParticipant, ReadKind
 from tests import factories
 from tests.services import require_postgres
 
@@ -103,6 +103,7 @@ def test_a_list_of_fifty_people_costs_the_queries_of_a_list_of_one(
         assert _roster(client, large).status_code == 200
     sql = [q["sql"] for q in fifty.captured_queries]
     assert len([s for s in sql if s.startswith('INSERT INTO "audit_readevent"')]) == 1
+    assert len([s for s in sql if s.startswith('INSERT INTO "audit_readeventparticipant"')]) == 1
     listed = ReadEvent.objects.filter(kind=ReadKind.LIST).first().participant_id_list
     assert listed == sorted(p.pk for p in people)
 
@@ -186,6 +187,62 @@ def test_the_database_refuses_to_change_or_delete_the_trail(event):
 def test_postgresql_refuses_to_change_or_delete_the_trail(event):
     require_postgres()
     _refused_by_the_database(event)
+
+
+def test_a_participant_row_of_the_trail_cannot_be_saved_again_or_deleted(event, maria):
+    shown = ReadEventParticipant.objects.get(event=event)
+    assert shown.participant_id == maria.pk
+    shown.participant_id = maria.pk + 1
+    with pytest.raises(AuditLogImmutable):
+        shown.save()
+    with pytest.raises(AuditLogImmutable):
+        shown.delete()
+    with pytest.raises(AuditLogImmutable):
+        ReadEventParticipant.objects.filter(pk=shown.pk).update(participant_id=maria.pk + 1)
+    with pytest.raises(AuditLogImmutable):
+        ReadEventParticipant.objects.filter(pk=shown.pk).delete()
+    assert ReadEventParticipant.objects.get(pk=shown.pk).participant_id == maria.pk
+
+
+def _participant_rows_refused_by_the_database(event, maria):
+    shown = ReadEventParticipant.objects.get(event=event)
+    for statement in (
+        "UPDATE audit_readeventparticipant SET participant_id = participant_id + 1 WHERE id = %s",
+        "DELETE FROM audit_readeventparticipant WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [shown.pk])
+    fresh = ReadEventParticipant.objects.get(pk=shown.pk)
+    assert (fresh.event_id, fresh.participant_id) == (event.pk, maria.pk)
+
+
+def test_the_database_refuses_to_change_or_delete_the_participants_a_read_showed(event, maria):
+    _participant_rows_refused_by_the_database(event, maria)
+
+
+def test_postgresql_refuses_to_change_or_delete_the_participants_a_read_showed(event, maria):
+    require_postgres()
+    _participant_rows_refused_by_the_database(event, maria)
+
+
+def test_a_participants_reads_are_exactly_the_reads_that_showed_them(client, navigator, oic):
+    people = [factories.participant_record(organization=oic) for _ in range(3)]
+    client.force_login(navigator)
+    client.get(_detail(people[0]))
+    client.get(reverse("participants:caseload"), {"tab": "all"})
+    every = list(ReadEvent.objects.all())
+    for person in people:
+        showed = {e.pk for e in every if person.pk in e.participant_id_list}
+        assert set(ReadEvent.objects.for_participant(person.pk).values_list("pk", flat=True)) == showed
+    assert len(ReadEvent.objects.for_participant(people[0].pk)) > 1
+    assert list(ReadEvent.objects.for_participant(people[1].pk).values_list("kind", flat=True)) == [
+        ReadKind.LIST
+    ]
+    assert not ReadEvent.objects.for_participant(max(p.pk for p in people) + 1).exists()
 
 
 # --- A participant sees who saw them ------------------------------------------------------------
@@ -296,12 +353,15 @@ def test_a_test_that_commits_its_reads_is_cleaned_up_afterwards(client, navigato
     client.force_login(navigator)
     client.get(_detail(maria))
     assert ReadEvent.objects.exists()
+    assert ReadEventParticipant.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_next_committing_test_starts_with_an_empty_trail_and_the_trigger_back(client, navigator, maria):
     assert not ReadEvent.objects.exists()
+    assert not ReadEventParticipant.objects.exists()
     client.force_login(navigator)
     client.get(_detail(maria))
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_readevent")
+    for table in ("audit_readeventparticipant", "audit_readevent"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608

@@ -190,6 +190,15 @@ def test_partners_cannot_open_a_deactivated_persons_record_by_its_address(
         assert client.get(detail).status_code == 200
 
 
+def test_the_lifecycle_page_is_in_the_read_trail(client, grant_staff, person):
+    from mtw_portal.audit.models import ReadEvent
+
+    client.force_login(grant_staff)
+    assert LAST in client.get(_lifecycle(person.pk)).content.decode()
+    event = ReadEvent.objects.get(url_name="participants:lifecycle")
+    assert (event.user_id, event.participant_ids) == (grant_staff.pk, f",{person.pk},")
+
+
 def test_grant_staff_reactivate(client, grant_staff, deactivated):
     client.force_login(grant_staff)
     client.post(_lifecycle(deactivated.pk), {"action": "reactivate"})

@@ -275,6 +275,7 @@ def retention_confirm(request, token: str):
         "days": check.days,
         "outcomes": check.Outcome.choices,
     }
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[placement.participant_id])
     status = 200
     if request.method == "POST":
         try:

@@ -144,13 +144,21 @@ def participants_visible_to(user):
         return everyone
     if has_role(user, Role.NAVIGATOR):
         return everyone.filter(organization_id=navigator_for(user).organization_id)
+    # Partners lose a deactivated person altogether (README, "The participant's lifecycle"); their
+    # organization's navigators and grant staff keep the record.
     if has_role(user, Role.PROVIDER):
         provider_id = provider_staff_for(user).provider_id
-        return everyone.filter(pk__in=confirmed_enrollments_at(provider_id).values("participant_id"))
+        return everyone.filter(
+            deactivated_at__isnull=True,
+            pk__in=confirmed_enrollments_at(provider_id).values("participant_id"),
+        )
     if has_role(user, Role.EMPLOYER):
         employer_id = employer_member_for(user).employer_id
         return everyone.filter(
-            pk__in=Participant.objects.filter(applications__opportunity__employer_id=employer_id).values("pk")
+            deactivated_at__isnull=True,
+            pk__in=Participant.objects.filter(applications__opportunity__employer_id=employer_id).values(
+                "pk"
+            ),
         )
     if has_role(user, Role.PARTICIPANT):
         return everyone.filter(user=user)
@@ -342,7 +350,9 @@ def enrollments_visible_to(user):
     if has_role(user, Role.STAFF):
         return Enrollment.objects.all()
     if has_role(user, Role.PROVIDER):
-        return confirmed_enrollments_at(provider_staff_for(user).provider_id)
+        return confirmed_enrollments_at(provider_staff_for(user).provider_id).filter(
+            participant__deactivated_at__isnull=True
+        )
     return Enrollment.objects.filter(participant__in=participants_visible_to(user))
 
 
@@ -456,7 +466,10 @@ def applications_visible_to(user):
     if has_role(user, Role.STAFF):
         return Application.objects.all()
     if has_role(user, Role.EMPLOYER):
-        return Application.objects.filter(opportunity__employer_id=employer_member_for(user).employer_id)
+        return Application.objects.filter(
+            opportunity__employer_id=employer_member_for(user).employer_id,
+            participant__deactivated_at__isnull=True,
+        )
     if has_role(user, Role.NAVIGATOR, Role.PARTICIPANT):
         return Application.objects.filter(participant__in=participants_visible_to(user))
     return Application.objects.none()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from participants import services
 from participants.forms import AnonymizeForm, DeactivateForm
@@ -49,6 +50,7 @@ def participant_lifecycle(request, pk: int):
                     messages.success(request, _("The participant is anonymized."))
                 return redirect("participants:lifecycle", pk=participant.pk)
         participant.refresh_from_db()
+    record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(
         request,
         "participants/lifecycle.html",

@@ -29,6 +29,7 @@ the cohorts it touches, and writes only if every row is good.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ NO_REASON_NOTE = "Reason not given in the roster."
 AWAITING = _lazy(
     "awaiting the person's confirmation (an email asks them; until then you see only this email)"
 )
+logger = logging.getLogger(__name__)
 NAME_MAX, PROGRAM_MAX, CREDENTIAL_MAX, EMAIL_MAX = 150, 200, 200, 254
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 
@@ -154,6 +156,9 @@ class _Plan:
     new_people: dict = field(default_factory=dict)  # email -> first _Line of a new email
     people_to_update: dict = field(default_factory=dict)  # email -> _Line with the roster's details
     linked: set = field(default_factory=set)  # (participant id, provider id) with a confirmed enrollment
+    # Emails of accounts that are not participants', in a provider's import: planned as unknown
+    # emails (the provider learns nothing of them) and written as nothing.
+    withheld: set = field(default_factory=set)
 
 
 class EnrollmentRosterImporter(Importer):
@@ -334,10 +339,14 @@ class EnrollmentRosterImporter(Importer):
                 .select_related("participant")
             )
             for user in users:
-                plan.users[user.email_lower] = user
+                if user.role != Role.PARTICIPANT and self.scope_provider is not None:
+                    plan.withheld.add(user.email_lower)
+                else:
+                    plan.users[user.email_lower] = user
         for line in lines:
             user = plan.users.get(line.email)
             if user is None:
+                # Withheld emails too: a provider's preview reads as for an unknown email.
                 plan.new_people.setdefault(line.email, line)
             elif user.role != Role.PARTICIPANT:
                 errors.append(
@@ -636,6 +645,8 @@ class EnrollmentRosterImporter(Importer):
             )
         participants = {}
         for email, line in plan.new_people.items():
+            if email in plan.withheld:
+                continue
             participants[email] = self._service(
                 line.number,
                 "email",
@@ -659,6 +670,12 @@ class EnrollmentRosterImporter(Importer):
             if step.action == "unchanged":
                 continue
             line = step.line
+            if line.email in plan.withheld:
+                # Not a participant's account: nothing is written, and the log names no address.
+                logger.info(
+                    "Roster import: row %s names an account that is not a participant's; skipped", line.number
+                )
+                continue
             enrollment = step.enrollment
             if step.fields or enrollment is None:
                 enrollment = self._service(

@@ -87,6 +87,32 @@ def participant_change_filter(participant_id: int) -> Q:
     return condition
 
 
+def _participant_id(value) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def participant_ids_in(entries: QuerySet[LogEntry]) -> set[int]:
+    """The participants whose data ``entries`` show (for the read trail): a query per tracked model
+    and one for the recorded values, however many entries."""
+    entries = entries.order_by()
+    ids = set()
+    for label, path in PARTICIPANT_PATHS.items():
+        model = apps.get_model(label)
+        object_ids = entries.filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
+        found = model._default_manager.filter(pk__in=object_ids).values_list(path, flat=True)
+        ids.update(pk for pk in found if pk is not None)
+    # Creations and deletions name the participant in their values (the object may be gone).
+    for before_after in entries.filter(changes__has_key="participant").values_list(
+        "changes__participant", flat=True
+    ):
+        for value in before_after if isinstance(before_after, list) else [before_after]:
+            pk = _participant_id(value)
+            if pk is not None:
+                ids.add(pk)
+    return ids
+
+
 def change_list(
     *,
     participant_id: int | None = None,

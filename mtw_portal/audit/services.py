@@ -70,15 +70,17 @@ def flush(request) -> int:
     """Write the request's notes: one insert of the reads, one of the participants they showed.
     Returns how many reads were written."""
     pending = pending_reads(request)
-    user = getattr(request, "user", None)
-    if not pending or not (user and user.is_authenticated):
+    if not pending:
         return 0
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        user = None  # a page open without log-in (the retention-check link): who is the address
     setattr(request, _PENDING, [])
     match = request.resolver_match
     common = {
-        "user_id": user.pk,
-        "role": user.role,
-        "organization": _organization_label(user)[:200],
+        "user_id": user.pk if user else None,
+        "role": user.role if user else "",
+        "organization": _organization_label(user)[:200] if user else "",
         "ip": client_ip(request)[:45],
         "url_name": (match.view_name if match else "")[:100],
         # The path only: a query string may hold a name typed into a search box.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from auditlog.models import LogEntry
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -73,6 +74,9 @@ def changes(request):
     form, filters = _filters(request)
     entries = selectors.change_list(**_without_kind(filters)) if filters is not None else None
     page = _page(request, entries) if entries is not None else None
+    if page is not None:
+        shown = selectors.participant_ids_in(LogEntry.objects.filter(pk__in=[e.pk for e in page]))
+        record_view(request, kind=ReadKind.AUDIT, participants=[*shown, filters.get("participant_id")])
     return render(
         request,
         "audit/changes.html",
@@ -130,7 +134,8 @@ def reads_csv(request):
 def changes_csv(request):
     form, filters = _filters(request)
     entries = selectors.change_list(**_without_kind(filters)) if filters is not None else []
-    record_view(request, kind=ReadKind.AUDIT, participants=[(filters or {}).get("participant_id")])
+    shown = selectors.participant_ids_in(entries) if filters is not None else set()
+    record_view(request, kind=ReadKind.AUDIT, participants=[*shown, (filters or {}).get("participant_id")])
     header = ["when", "user_id", "user_email", "ip", "action", "record", "record_id", "changes"]
     rows = (
         [

@@ -70,3 +70,48 @@ def test_grant_staff_see_one_participants_changes_and_export_them(client, grant_
     exported = client.get(reverse("audit:changes_csv"), {"participant": str(maria.pk)})
     text = b"".join(exported.streaming_content).decode()
     assert f"programs.enrollment,{enrollment.pk}" in text
+
+
+def test_reading_the_change_history_records_whose_changes_were_shown(
+    client, grant_staff, brainstation, oic, django_assert_max_num_queries
+):
+    from mtw_portal.audit.models import ReadEvent
+
+    people = [factories.participant_record(organization=oic) for _ in range(3)]
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    for person in people:
+        factories.enrollment(participant=person, cohort=cohort)
+    gone = factories.participant_record(organization=oic)
+    enrollment = factories.enrollment(participant=gone, cohort=cohort)
+    enrollment_pk = enrollment.pk
+    enrollment.delete()  # its creation and deletion name the person in their values
+    from mtw_portal.audit.selectors import participant_ids_in
+
+    of_the_deleted = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Enrollment), object_id=enrollment_pk
+    )
+    assert of_the_deleted.count() == 2 and participant_ids_in(of_the_deleted) == {gone.pk}
+    expected = {p.pk for p in people} | {gone.pk}
+    staff_record = grant_staff.pk  # a staff account's changes name nobody
+
+    client.force_login(grant_staff)
+    assert client.get(reverse("audit:changes")).status_code == 200
+    page_event = ReadEvent.objects.get(url_name="audit:changes")
+    assert set(map(int, page_event.participant_ids.strip(",").split(","))) >= expected
+    assert page_event.user_id == staff_record
+
+    exported = client.get(reverse("audit:changes_csv"))
+    b"".join(exported.streaming_content)
+    csv_event = ReadEvent.objects.get(url_name="audit:changes_csv")
+    assert set(map(int, csv_event.participant_ids.strip(",").split(","))) >= expected
+
+    # A constant number of queries whatever the number of people on the page.
+    for _ in range(5):
+        factories.enrollment(participant=factories.participant_record(organization=oic), cohort=cohort)
+    with django_assert_max_num_queries(40) as counted:
+        client.get(reverse("audit:changes"))
+    few = len(counted.captured_queries)
+    for _ in range(10):
+        factories.enrollment(participant=factories.participant_record(organization=oic), cohort=cohort)
+    with django_assert_max_num_queries(few):
+        client.get(reverse("audit:changes"))

@@ -446,3 +446,15 @@ def test_the_placement_page_offers_to_record_only_checks_within_two_weeks_of_due
     offered = [c.days for c in response.context["checks"] if getattr(c, "record_form", None)]
     assert offered == [90]
     assert reverse("employers:retention_record", args=[due_check(job).pk]) in response.content.decode()
+
+
+def test_the_link_page_is_in_the_read_trail_with_no_user(client, job):
+    from mtw_portal.audit.models import ReadEvent
+
+    assert client.get(confirm_url(due_check(job))).status_code == 200
+    event = ReadEvent.objects.get()
+    assert (event.user_id, event.role, event.participant_ids) == (None, "", f",{job.participant_id},")
+    assert event.url_name == "employers:retention_confirm"
+    client.force_login(job.participant.user)
+    viewers = client.get(reverse("audit:record_viewers")).content.decode()
+    assert "Your employer, through the link in a job-retention email" in viewers

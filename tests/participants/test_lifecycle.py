@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers import services as employer_services
+from mtw_portal import access
 from mtw_portal.core import services as core_services
 from mtw_portal.core.models import FunderReport, GrantSettings, OutcomeSnapshot
 from mtw_portal.core.reports import funder_report_data
@@ -158,6 +159,44 @@ def test_deactivated_people_drop_out_of_partners_lists(person, grant_staff, brai
     member = factories.employer_user(employer=employer)
     assert employer_selectors.application_list_for(user=member).count() == 0
     assert employer_selectors.application_list_for(user=grant_staff).count() == 1
+
+
+def test_partners_cannot_open_a_deactivated_persons_record_by_its_address(
+    client, person, grant_staff, navigator, brainstation, provider_member, employer, employer_member
+):
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    enrollment = factories.enrollment(participant=person, cohort=cohort, status="active")
+    opportunity = employer_services.opportunity_save(
+        employer=employer, by=None, skills=[], **opportunity_fields()
+    )
+    opportunity = employer_services.opportunity_set_state(opportunity=opportunity, by=None, action="open")
+    application = employer_services.application_create(participant=person, opportunity=opportunity)
+    detail = reverse("participants:detail", args=[person.pk])
+    client.force_login(provider_member)
+    assert client.get(detail).status_code == 200
+    assert access.applications_visible_to(employer_member).filter(pk=application.pk).exists()
+    assert access.participants_visible_to(employer_member).filter(pk=person.pk).exists()
+    services.participant_deactivate(participant=person, by=grant_staff, reason="Moved away")
+    client.force_login(provider_member)
+    assert client.get(detail).status_code == 404
+    assert (
+        client.get(reverse("programs:enrollment_action", args=[enrollment.pk, "complete"])).status_code == 404
+    )
+    client.force_login(employer_member)
+    assert not access.applications_visible_to(employer_member).filter(pk=application.pk).exists()
+    assert not access.participants_visible_to(employer_member).filter(pk=person.pk).exists()
+    for keeper in (navigator, grant_staff):  # the person's own organization's navigator, grant staff
+        client.force_login(keeper)
+        assert client.get(detail).status_code == 200
+
+
+def test_the_lifecycle_page_is_in_the_read_trail(client, grant_staff, person):
+    from mtw_portal.audit.models import ReadEvent
+
+    client.force_login(grant_staff)
+    assert LAST in client.get(_lifecycle(person.pk)).content.decode()
+    event = ReadEvent.objects.get(url_name="participants:lifecycle")
+    assert (event.user_id, event.participant_ids) == (grant_staff.pk, f",{person.pk},")
 
 
 def test_grant_staff_reactivate(client, grant_staff, deactivated):

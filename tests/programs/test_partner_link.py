@@ -91,6 +91,32 @@ def test_the_preview_and_summary_read_the_same_for_a_known_and_an_unknown_email(
     assert _lines(applied_known, known.user.email) == _lines(applied_unknown, "nobody@example.org")
 
 
+def test_a_providers_import_reads_the_same_for_a_staff_account_and_an_unknown_email_and_writes_nothing(
+    provider_member, brainstation, bootcamp, navigator, grant_staff, caplog
+):
+    staff_email = navigator.email
+    with_account = _import(provider_member, brainstation, [_file_row(staff_email)], apply=False)
+    without = _import(provider_member, brainstation, [_file_row("nobody@example.org")], apply=False)
+    assert with_account.ok and without.ok
+    assert _lines(with_account, staff_email) == _lines(without, "nobody@example.org")
+
+    enrollments, users = Enrollment.objects.count(), User.objects.count()
+    with caplog.at_level("INFO", logger="programs.roster_import"):
+        applied = _import(provider_member, brainstation, [_file_row(staff_email)], apply=True)
+    applied_unknown = _import(provider_member, brainstation, [_file_row("nobody@example.org")], apply=True)
+    assert applied.summary_line() == applied_unknown.summary_line()
+    assert Enrollment.objects.count() == enrollments + 1  # the unknown email's, not the navigator's
+    assert User.objects.count() == users + 1
+    assert not Participant.objects.filter(user=navigator).exists()
+    assert "row 2" in caplog.text and staff_email not in caplog.text
+
+    # Grant staff, who may know who works where, are told.
+    by_staff = EnrollmentRosterImporter(actor=grant_staff).run(
+        csv_bytes([_file_row(staff_email)]), apply=False
+    )
+    assert "belongs to an account that is not a participant's" in " ".join(str(e) for e in by_staff.errors)
+
+
 def test_importing_an_existing_unlinked_participant_leaves_them_unconfirmed_and_untouched(
     client, provider_member, brainstation, bootcamp, known, mailoutbox, django_capture_on_commit_callbacks
 ):

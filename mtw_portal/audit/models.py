@@ -36,20 +36,38 @@ class ReadKind(models.TextChoices):
     AUDIT = "audit", _("Audit trail")
 
 
-class ReadEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditLogImmutable(MESSAGE)
 
     def delete(self):
         raise AuditLogImmutable(MESSAGE)
 
+
+class AppendOnlyModel(models.Model):
+    """A row is inserted once and never changed or deleted (database triggers say so too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogImmutable(MESSAGE)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable(MESSAGE)
+
+
+class ReadEventQuerySet(AppendOnlyQuerySet):
     def for_participant(self, participant_id: int):
         """The reads that showed this participant: a subquery on the indexed child table."""
         events = ReadEventParticipant.objects.filter(participant_id=int(participant_id))
         return self.filter(pk__in=events.values("event_id"))
 
 
-class ReadEvent(models.Model):
+class ReadEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No database constraint and no cascade: the trail outlives the account, and a deleted
     # account must not delete (or update) its rows.
@@ -82,29 +100,12 @@ class ReadEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} user {self.user_id} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AuditLogImmutable(MESSAGE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable(MESSAGE)
-
     @property
     def participant_id_list(self) -> list[int]:
         return [int(part) for part in self.participant_ids.split(",") if part]
 
 
-class ReadEventParticipantQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogImmutable(MESSAGE)
-
-    def delete(self):
-        raise AuditLogImmutable(MESSAGE)
-
-
-class ReadEventParticipant(models.Model):
+class ReadEventParticipant(AppendOnlyModel):
     """One participant shown by one read: the index of the trail by participant. Append-only."""
 
     # The parent is never deleted (model and triggers refuse it), so nothing cascades.
@@ -117,7 +118,7 @@ class ReadEventParticipant(models.Model):
     # An id, not a foreign key: the trail outlives the record and names nobody.
     participant_id = models.BigIntegerField(_("participant"))
 
-    objects = ReadEventParticipantQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant shown by a read")
@@ -128,12 +129,3 @@ class ReadEventParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"read {self.event_id} participant {self.participant_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AuditLogImmutable(MESSAGE)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable(MESSAGE)

@@ -367,10 +367,12 @@ def retention_reminder_send(*, check_id: int) -> bool:
 
 def retention_reminders_send_due() -> int:
     """Send every due reminder not yet sent, oldest first (the nightly beat task). Safe to run twice
-    at once. A reminder that fails is logged by id and skipped: the others are still sent."""
+    at once. A reminder that fails is logged by id and skipped: the others are still sent. No
+    reminder about a deactivated participant: the employer is not written to about them."""
     from employers.models import RetentionCheck
 
     due = RetentionCheck.objects.filter(
+        placement__participant__deactivated_at__isnull=True,
         reminder_sent_at=None,
         outcome="",
         due_on__lte=timezone.localdate(),

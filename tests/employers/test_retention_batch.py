@@ -122,3 +122,16 @@ def test_an_invitation_that_fails_to_send_does_not_stop_the_others(db, mailoutbo
         assert account_services.invitations_send_pending() == 1
     assert [m.to for m in mailoutbox] == [["second@example.org"]]
     assert Invitation.objects.get(user=first).sent_at is None
+
+
+def test_no_reminder_is_sent_about_a_deactivated_participant(two_due_checks, mailoutbox, grant_staff):
+    from participants.services import participant_deactivate
+
+    old, new = two_due_checks
+    participant_deactivate(participant=old.placement.participant, by=grant_staff, reason="Asked to leave")
+
+    assert services.retention_reminders_send_due() == 1
+    assert len(mailoutbox) == 1
+    assert "New" in mailoutbox[0].subject
+    old.refresh_from_db()
+    assert old.reminder_sent_at is None

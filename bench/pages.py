@@ -177,13 +177,13 @@ def main() -> int:
         ("staff people", "staff@demo.test", reverse("accounts:people_list")),
         ("jobs board (public)", None, reverse("employers:board")),
         ("employer home", "employer@demo.test", reverse("employers:home")),
-        ("staff placements", "staff@demo.test", reverse("employers:placements")),
-        ("navigator retention", "navigator@demo.test", reverse("employers:retention_checks")),
-        ("grant dashboard", "staff@demo.test", reverse("core:dashboard")),
-        ("people behind a number", "staff@demo.test", reverse("core:people") + "?measure=enrolled"),
-        ("provider dashboard", "provider@demo.test", reverse("core:provider_dashboard")),
-        ("employer funnel", "employer@demo.test", reverse("employers:funnel")),
-        ("funder report (draft)", "staff@demo.test", reverse("core:funder_report", args=[quarter])),
+        ("staff placements", "staff@demo.test", reverse("placements:placements")),
+        ("navigator retention", "navigator@demo.test", reverse("placements:retention_checks")),
+        ("grant dashboard", "staff@demo.test", reverse("outcomes:dashboard")),
+        ("people behind a number", "staff@demo.test", reverse("outcomes:people") + "?measure=enrolled"),
+        ("provider dashboard", "provider@demo.test", reverse("outcomes:provider_dashboard")),
+        ("employer funnel", "employer@demo.test", reverse("placements:funnel")),
+        ("funder report (draft)", "staff@demo.test", reverse("reports:funder_report", args=[quarter])),
     ]
     pages = [page for i, page in enumerate(pages) if i == 0 or args.only in page[0]]
     rows = []

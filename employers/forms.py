@@ -2,15 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import (
-    Employer,
-    EmployerAccountRequest,
-    EmployerMember,
-    Kind,
-    MentorOffer,
-    Opportunity,
-    Placement,
-)
+from employers.models import Employer, EmployerAccountRequest, EmployerMember, Kind, MentorOffer, Opportunity
 from mtw_portal.core.forms import SingleLineCharField
 
 
@@ -161,38 +153,6 @@ class ApplicationForm(forms.Form):
         }
 
 
-class HireForm(forms.ModelForm):
-    """A hire's placement: prefilled from the opportunity, corrected to what was agreed."""
-
-    class Meta:
-        model = Placement
-        fields = [
-            "title",
-            "start_date",
-            "end_date",
-            "hourly_wage",
-            "hours_per_week",
-            "benefit_health",
-            "benefit_dental_vision",
-            "benefit_paid_time_off",
-            "benefit_retirement",
-            "benefit_tuition",
-            "advancement_path",
-            "in_field_of_training",
-        ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "advancement_path": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {"end_date": _("Only for a placement with a set end, like an internship.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hourly_wage"].required = True
-
-    def _post_clean(self):
-        pass  # the service records and judges the placement
 
 
 class EmployerProfileForm(forms.ModelForm):
@@ -251,28 +211,3 @@ class MentorMatchForm(forms.Form):
         )
 
 
-class FunnelFilterForm(forms.Form):
-    """The hiring funnel's period: applications received in the last 30, 90 or 365 days, or all."""
-
-    PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
-
-    period = forms.ChoiceField(
-        label=_("Applications received"),
-        choices=[
-            ("all", _("At any time")),
-            ("30", _("In the last 30 days")),
-            ("90", _("In the last 90 days")),
-            ("365", _("In the last 365 days")),
-        ],
-        required=False,
-    )
-
-    def clean_period(self) -> str:
-        return self.cleaned_data["period"] or "all"
-
-    @property
-    def days(self) -> int | None:
-        """The period in days; ``None`` for all time, and for a period that is not in the list."""
-        if not self.is_valid():
-            return None
-        return self.PERIODS[self.cleaned_data["period"]]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from employers.models import (
-    BENEFITS,
     Application,
     Employer,
     EmployerAccountRequest,
@@ -21,10 +17,8 @@ from employers.models import (
     MentorMatch,
     MentorOffer,
     Opportunity,
-    RetentionCheck,
 )
 from mtw_portal import access
-from mtw_portal.core.tables import Column, Table
 
 
 def employer_member_list(*, employer: Employer, claimed_only: bool = False) -> QuerySet[EmployerMember]:
@@ -172,20 +166,6 @@ def pending_applicants(*, employer: Employer) -> QuerySet[Application]:
     )
 
 
-def application_hire_initial(*, application: Application) -> dict:
-    """The hire form's starting values, from the opportunity: its title, pay (the effective hourly
-    rate of a fixed fee), hours, benefits and path to advance."""
-    opportunity = application.opportunity
-    initial = {
-        "title": opportunity.title,
-        "start_date": timezone.localdate(),
-        "hourly_wage": opportunity.effective_hourly_rate,
-        "hours_per_week": opportunity.hours_per_week,
-        "advancement_path": opportunity.advancement_path,
-    }
-    for key, _label in BENEFITS:
-        initial[f"benefit_{key}"] = getattr(opportunity, f"benefit_{key}")
-    return initial
 
 
 def _with_active_matches(offers: QuerySet[MentorOffer]) -> QuerySet[MentorOffer]:
@@ -230,169 +210,27 @@ def mentor_match_list_for(*, user) -> QuerySet[MentorMatch]:
 # Each table is one aggregate query (the opportunities: a count and a page), however many
 # opportunities there are.
 
-FUNNEL_PAGE_SIZE = 25
-_AT_LEAST_INTERVIEWING = (
-    Application.State.INTERVIEWING,
-    Application.State.OFFERED,
-    Application.State.HIRED,
-)
-_AT_LEAST_OFFERED = (Application.State.OFFERED, Application.State.HIRED)
 
 
-def _funnel_since(days: int | None):
-    return timezone.now() - timedelta(days=days) if days else None
 
 
-def _funnel_counts(*, employer: Employer, days: int | None, prefix: str = "") -> dict[str, Count]:
-    """The funnel's counts, named ``funnel_<step>``, as aggregates over the applications reached
-    through ``prefix`` (``""`` from Application, ``"applications__"`` from Opportunity)."""
-
-    def q(**lookups) -> Q:
-        return Q(**{prefix + key: value for key, value in lookups.items()})
-
-    since = _funnel_since(days)
-    received = q(created_at__gte=since) if since else Q()
-    # Placements recorded from a hire here, still with this employer.
-    placed = received & q(state=Application.State.HIRED, placement__employer_id=employer.pk)
-
-    def employed_at(check_days: int) -> Q:
-        return placed & q(
-            placement__retention_checks__days=check_days,
-            placement__retention_checks__outcome=RetentionCheck.Outcome.EMPLOYED,
-        )
-
-    application, placement = prefix + "pk", prefix + "placement"
-    return {
-        "funnel_applications": Count(application, distinct=True, filter=received),
-        "funnel_interviewing": Count(
-            application, distinct=True, filter=received & q(state__in=_AT_LEAST_INTERVIEWING)
-        ),
-        "funnel_offered": Count(application, distinct=True, filter=received & q(state__in=_AT_LEAST_OFFERED)),
-        "funnel_hired": Count(application, distinct=True, filter=received & q(state=Application.State.HIRED)),
-        "funnel_good_jobs": Count(placement, distinct=True, filter=placed & q(placement__is_good_job=True)),
-        "funnel_employed_90": Count(placement, distinct=True, filter=employed_at(90)),
-        "funnel_employed_180": Count(placement, distinct=True, filter=employed_at(180)),
-    }
 
 
-FUNNEL_STEPS = (
-    ("applications", _("Applications received")),
-    ("interviewing", _("Reached an interview")),
-    ("offered", _("Offered the job")),
-    ("hired", _("Hired")),
-    ("good_jobs", _("Placements judged good jobs")),
-    ("employed_90", _("Hires still employed at 90 days")),
-    ("employed_180", _("Hires still employed at 180 days")),
-)
-_STEP_LABELS = dict(FUNNEL_STEPS)
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
-def _period_note(days: int | None):
-    if not days:
-        return _("Applications received at any time.")
-    return _("Applications received in the last %(days)s days.") % {"days": days}
 
 
-def employer_funnel_table(*, employer: Employer, days: int | None = None) -> Table:
-    """The funnel: each step's count and its share of the applications received (one query)."""
-    counts = Application.objects.filter(opportunity__employer=employer).aggregate(
-        **_funnel_counts(employer=employer, days=days)
-    )
-    table = Table(
-        key="funnel",
-        title=_("Hiring funnel"),
-        columns=[
-            Column("step", _("Step"), kind="text"),
-            Column("count", _("Count")),
-            Column("share", _("Share of applications"), kind="percent", none_text="—"),
-        ],
-        note=_period_note(days),
-    )
-    for key, label in FUNNEL_STEPS:
-        table.add(
-            key,
-            label,
-            counts[f"funnel_{key}"],
-            _share(counts[f"funnel_{key}"], counts["funnel_applications"]),
-        )
-    return table
 
 
-def employer_funnel_by_opportunity(*, employer: Employer, days: int | None = None) -> QuerySet[Opportunity]:
-    """``employer``'s opportunities, newest first, each with the funnel's counts (one query)."""
-    return (
-        Opportunity.objects.filter(employer=employer)
-        .annotate(**_funnel_counts(employer=employer, days=days, prefix="applications__"))
-        .order_by("-created_at", "-pk")
-    )
 
 
-_OPPORTUNITY_COUNTS = ("applications", "interviewing", "offered", "hired", "good_jobs")
 
 
-def employer_funnel_opportunity_table(*, opportunities, days: int | None = None) -> Table:
-    """A table of ``opportunities`` from ``employer_funnel_by_opportunity`` (a page, or all)."""
-    table = Table(
-        key="opportunities",
-        title=_("Hiring funnel by opportunity"),
-        columns=[
-            Column("title", _("Opportunity"), kind="text"),
-            Column("kind", _("Kind"), kind="text"),
-            Column("state", _("State"), kind="text"),
-            *(Column(key, _STEP_LABELS[key]) for key in _OPPORTUNITY_COUNTS),
-        ],
-        note=_period_note(days),
-    )
-    for opportunity in opportunities:
-        table.add(
-            str(opportunity.pk),
-            opportunity.title,
-            opportunity.get_kind_display(),
-            opportunity.get_state_display(),
-            *(getattr(opportunity, f"funnel_{key}") for key in _OPPORTUNITY_COUNTS),
-        )
-    return table
 
 
-def employer_funnel_kind_table(*, employer: Employer, days: int | None = None) -> Table:
-    """The funnel by kind of opportunity, for the kinds ``employer`` has posted (one query)."""
-    rows = (
-        Opportunity.objects.filter(employer=employer)
-        .values("kind")
-        .annotate(**_funnel_counts(employer=employer, days=days, prefix="applications__"))
-        .order_by("kind")
-    )
-    order = {kind: n for n, kind in enumerate(Kind.values)}
-    table = Table(
-        key="kinds",
-        title=_("Hiring funnel by kind"),
-        columns=[
-            Column("kind", _("Kind"), kind="text"),
-            *(Column(key, label) for key, label in FUNNEL_STEPS),
-        ],
-        note=_period_note(days),
-    )
-    for row in sorted(rows, key=lambda row: order.get(row["kind"], len(order))):
-        label = Kind(row["kind"]).label if row["kind"] in Kind.values else row["kind"]
-        table.add(row["kind"], label, *(row[f"funnel_{key}"] for key, _label in FUNNEL_STEPS))
-    return table
 
 
-FUNNEL_TABLE_KEYS = ("funnel", "opportunities", "kinds")
 
 
-def employer_funnel_table_for(*, key: str, employer: Employer, days: int | None = None) -> Table | None:
-    """One of the funnel's tables in full (every opportunity), for a download; ``None`` for an
-    unknown ``key``."""
-    if key == "funnel":
-        return employer_funnel_table(employer=employer, days=days)
-    if key == "kinds":
-        return employer_funnel_kind_table(employer=employer, days=days)
-    if key == "opportunities":
-        opportunities = employer_funnel_by_opportunity(employer=employer, days=days)
-        return employer_funnel_opportunity_table(opportunities=opportunities, days=days)
-    return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employers import funnel_views, placement_views, views
+from employers import views
 
 app_name = "employers"
 
@@ -20,7 +20,6 @@ urlpatterns = [
     path("applications/", views.caseload_applications, name="caseload_applications"),
     path("applications/mine/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
-    path("applications/<int:pk>/hire/", views.application_hire, name="application_hire"),
     path("applications/<int:pk>/resume/", views.resume, name="resume"),
     path("applications/<int:pk>/<slug:action>/", views.application_move, name="application_move"),
     path("profile/", views.profile, name="profile"),
@@ -30,31 +29,4 @@ urlpatterns = [
     path("mentoring/<int:pk>/pause/", views.mentor_offer_pause, name="mentor_offer_pause"),
     path("mentors/", views.mentor_match, name="mentor_match"),
     path("mentors/matches/<int:pk>/end/", views.mentor_match_end, name="mentor_match_end"),
-]
-
-# --- Placements, the good-job standard, retention checks, the placement import ----------------
-# (employers/placement_views.py)
-urlpatterns += [
-    path("placements/", placement_views.placements, name="placements"),
-    path("placements/new/", placement_views.placement_new, name="placement_new"),
-    path("placements/import/", placement_views.placement_import, name="placement_import"),
-    path(
-        "placements/import/<int:pk>/",
-        placement_views.placement_import_preview,
-        name="placement_import_preview",
-    ),
-    path("placements/<int:pk>/", placement_views.placement_detail, name="placement_detail"),
-    path("placements/<int:pk>/edit/", placement_views.placement_edit, name="placement_edit"),
-    path("standard/", placement_views.standard, name="standard"),
-    path("standard/rejudge/", placement_views.standard_rejudge, name="standard_rejudge"),
-    path("retention/", placement_views.retention_checks, name="retention_checks"),
-    path("retention/<int:pk>/record/", placement_views.retention_record, name="retention_record"),
-    # Public: the employer's one-click confirmation from the reminder email (no log-in).
-    path("retention/confirm/<str:token>/", placement_views.retention_confirm, name="retention_confirm"),
-]
-
-# --- The employer's own hiring funnel (employers/funnel_views.py) ------------------------------
-urlpatterns += [
-    path("funnel/", funnel_views.funnel, name="funnel"),
-    path("funnel/<slug:table_key>.<slug:fmt>", funnel_views.funnel_export, name="funnel_export"),
 ]

@@ -16,7 +16,6 @@ from employers.forms import (
     DecisionForm,
     EmployerAccountRequestForm,
     EmployerProfileForm,
-    HireForm,
     MentorMatchForm,
     MentorOfferForm,
     OpportunityForm,
@@ -348,32 +347,6 @@ def application_move(request, pk: int, action: str):
     return redirect(next_url(request, default))
 
 
-@access.role_required(*MANAGERS)
-def application_hire(request, pk: int):
-    """The hire form (prefilled from the opportunity); once hired, the placement and its judgement."""
-    application = access.application_for(request.user, pk, action="hire")
-    placement = _placement_of(application)
-    record_view(request, kind=ReadKind.PARTICIPANT, participants=[application.participant_id])
-    if application.state == Application.State.HIRED or placement is not None:
-        return render(request, "employers/hired.html", {"application": application, "placement": placement})
-    if application.state != Application.State.OFFERED:
-        messages.error(request, _("Offer the job first: only someone who was offered it can be hired."))
-        return redirect("employers:applicants", pk=application.opportunity_id)
-    form = HireForm(request.POST or None, initial=selectors.application_hire_initial(application=application))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.application_hire(
-                application=application, by=request.user, start_date=data.pop("start_date"), **data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s is hired.") % {"name": application.participant.user.display_name}
-            )
-            return redirect("employers:application_hire", pk=application.pk)
-    return render(request, "employers/hire.html", {"application": application, "form": form})
 
 
 # Everyone who may see the application, and only them (else 404), gets its résumé.

@@ -495,7 +495,7 @@ def application_for(user, pk: int, *, action: str | None = None):
 
 
 def placements_visible_to(user):
-    from employers.models import Placement
+    from placements.models import Placement
 
     if has_role(user, Role.STAFF):
         return Placement.objects.all()
@@ -520,7 +520,7 @@ def placement_for(user, pk: int, *, edit: bool = False):
 
 
 def retention_checks_visible_to(user):
-    from employers.models import RetentionCheck
+    from placements.models import RetentionCheck
 
     return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
 

@@ -119,10 +119,17 @@ INSTALLED_APPS = [
     "mtw_portal.accounts",
     "mtw_portal.core",
     "mtw_portal.audit",
+    # the domain
     "programs",
     "participants",
     "employers",
+    "placements",
     "coalition",
+    # figures and the funder's reports
+    "outcomes",
+    "reports",
+    # demo data (seed_demo)
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -329,7 +336,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "send-due-retention-reminders": {
-        "task": "employers.tasks.retention_reminders_send_due",
+        "task": "placements.tasks.retention_reminders_send_due",
         "schedule": 6 * 3600.0,
     },
     "clear-expired-sessions": {
@@ -337,7 +344,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     "nightly-outcomes-rollup": {
-        "task": "mtw_portal.core.tasks.outcomes_rollup",
+        "task": "outcomes.tasks.outcomes_rollup",
         "schedule": crontab(hour=2, minute=30),
     },
     "nightly-import-files-purge": {

@@ -17,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("mtw_portal.core.urls")),
+    path("", include("outcomes.urls")),
+    path("staff/reports/", include("reports.urls")),
     path("", include("mtw_portal.accounts.urls")),
     path("", include("mtw_portal.audit.urls")),
     path("accounts/", include("allauth.urls")),
@@ -24,6 +26,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("participants/", include("participants.urls")),
+    # placements first: its "applications/<pk>/hire/" comes before employers' "applications/<pk>/<action>/"
+    path("employers/", include("placements.urls")),
     path("employers/", include("employers.urls")),
     path("coalition/", include("coalition.urls")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ from participants.models import Participant
 # Secrets, never written to a file: "model label" -> field names.
 WITHHELD_FIELDS = {
     "accounts.User": {"password"},
-    "employers.RetentionCheck": {"link_nonce"},
+    "placements.RetentionCheck": {"link_nonce"},
     "accounts.Invitation": {"nonce"},
 }
 # Rows of the user account included besides the participant's (one query each).

@@ -13,12 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from employers.placement_selectors import placement_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
-from mtw_portal.core.reports import follow_up_due
 from participants import selectors, services
 from participants.forms import (
     CaseloadSearchForm,
@@ -32,7 +30,9 @@ from participants.forms import (
 )
 from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
+from placements.selectors import placement_list_for_participant
 from programs import services as program_services
+from programs.follow_up import follow_up_due
 from programs.forms import CompletionFollowUpForm
 
 PAGE_SIZE = 25

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import change_history_forget_participant
-from mtw_portal.core.services import grant_settings, outcomes_changed
+from mtw_portal.core.changes import outcomes_changed
+from mtw_portal.core.services import grant_settings
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -533,7 +534,7 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     enrollments.update(note="")
     for label in ("programs.EnrollmentEvent", "programs.CompletionFollowUp"):
         apps.get_model(label).objects.filter(enrollment__participant=participant).update(note="")
-    apps.get_model("employers.RetentionCheck").objects.filter(placement__participant=participant).update(
+    apps.get_model("placements.RetentionCheck").objects.filter(placement__participant=participant).update(
         note=""
     )
 

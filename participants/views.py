@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from employers.placement_selectors import placement_list_for_participant
 from employers.selectors import application_list_for_participant
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
@@ -14,6 +13,7 @@ from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from participants import data_download, selectors, services
 from participants.forms import IntakeForm, SupportRequestForm
+from placements.selectors import placement_list_for_participant
 from programs.selectors import enrollment_list_for_participant
 
 

@@ -302,7 +302,7 @@ class CompletionFollowUp(models.Model):
     """What became of someone six months after completing training, as a navigator recorded it.
 
     One row per completed enrollment, updated in place when recorded again. The funder's quarterly
-    report (``mtw_portal.core.reports``) uses it when no job placement answers the question: a
+    report (``reports.quarterly``) uses it when no job placement answers the question: a
     placement in the field of training, or any job placement, wins over what is recorded here.
     """
 

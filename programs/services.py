@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.services import outcomes_changed
+from mtw_portal.core.changes import outcomes_changed
 from programs.models import (
     Cohort,
     Credential,

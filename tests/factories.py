@@ -171,7 +171,7 @@ def placement(*, participant, employer, start_date, kind: str = "full_time", **f
     """A placement recorded directly (no good-job judgement): ``participant`` is a Participant."""
     from decimal import Decimal
 
-    from employers.models import Placement
+    from placements.models import Placement
 
     fields.setdefault("title", "Developer")
     fields.setdefault("hours_per_week", Decimal("40"))

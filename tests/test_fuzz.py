@@ -28,8 +28,8 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from demo import seed as demo
 from mtw_portal.accounts.models import Role, User
-from mtw_portal.core import demo
 from tests import factories
 from tests.urlwalk import portal_routes
 
@@ -314,8 +314,9 @@ def _fuzz(client, target: Target, who: str):
 
 def _seed_world() -> None:
     """The demo's people, training, hiring and coalition, without its years of outcome history."""
-    from coalition import demo as coalition_demo
-    from mtw_portal.core import demo_employers, demo_training
+    from demo import coalition as coalition_demo
+    from demo import employers as demo_employers
+    from demo import training as demo_training
 
     demo._employers()
     accounts = {spec.email: demo._account(spec, "fuzz-pass")[0] for spec in demo.DEMO_ACCOUNTS}

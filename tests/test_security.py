@@ -87,7 +87,7 @@ def test_no_plugins(landing_csp):
 
 def test_signed_in_pages_carry_the_policy_too(client, grant_staff):
     client.force_login(grant_staff)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("outcomes:dashboard"))
     assert response.status_code == 200
     assert _csp(response)["script-src"] == ["'self'"]
 
@@ -95,7 +95,7 @@ def test_signed_in_pages_carry_the_policy_too(client, grant_staff):
 def test_no_template_has_an_inline_script_handler_or_style_attribute(client, grant_staff):
     """The dashboard (Chart.js, progress bars) renders with no inline script or style."""
     client.force_login(grant_staff)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("outcomes:dashboard")).content.decode()
     assert " style=" not in html
     assert " onclick=" not in html and " onload=" not in html
     for chunk in html.split("<script")[1:]:
@@ -231,7 +231,7 @@ def test_invitation_links_are_throttled(client, db):
 
 
 def test_retention_check_links_are_throttled(client, db):
-    url = reverse("employers:retention_confirm", args=["not-a-token"])
+    url = reverse("placements:retention_confirm", args=["not-a-token"])
     response = _post_until_refused(client, url, {"outcome": "employed"}, allowed=20)
     assert response.status_code == 429
 

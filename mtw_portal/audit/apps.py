@@ -21,8 +21,8 @@ TRACKED = {
     "programs.CompletionFollowUp": {},
     "employers.Opportunity": {},
     "employers.Application": {},
-    "employers.Placement": {},
-    "employers.RetentionCheck": {},
+    "placements.Placement": {},
+    "placements.RetentionCheck": {},
 }
 
 

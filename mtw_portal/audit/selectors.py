@@ -24,8 +24,8 @@ PARTICIPANT_PATHS = {
     "programs.Credential": "participant",
     "programs.CompletionFollowUp": "enrollment__participant",
     "employers.Application": "participant",
-    "employers.Placement": "participant",
-    "employers.RetentionCheck": "placement__participant",
+    "placements.Placement": "participant",
+    "placements.RetentionCheck": "placement__participant",
 }
 
 

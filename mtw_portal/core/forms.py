@@ -109,13 +109,3 @@ def next_url(request, default: str, *, name: str = "next") -> str:
     return default
 
 
-class GrantTargetsForm(forms.Form):
-    target_trained = forms.IntegerField(label=_("Target: people trained"), min_value=1, max_value=1_000_000)
-    target_placed_good_jobs = forms.IntegerField(
-        label=_("Target: people placed in good jobs"), min_value=1, max_value=1_000_000
-    )
-    grant_end_date = EventDateField(
-        label=_("Grant end date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )

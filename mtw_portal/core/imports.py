@@ -30,7 +30,6 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.excel import ExcelReader
@@ -43,10 +42,9 @@ from mtw_portal.core.validators import has_control_characters
 
 # The kinds of import, by the name the command line and the web use. Dotted paths, so the
 # framework does not import the apps (and the apps may import the framework).
-IMPORTERS: dict[str, str] = {
-    "enrollments": "programs.roster_import.EnrollmentRosterImporter",
-    "placements": "employers.placement_import.PlacementImporter",
-}
+# kind -> importer class. Each app registers its own in its AppConfig.ready() (programs: the
+# enrollment roster; placements: the placement import), so this module imports no app.
+IMPORTERS: dict[str, type[Importer]] = {}
 
 MULTI_LINE_COLUMNS = frozenset({"advancement_path"})  # the columns that may hold line breaks
 MAX_COLUMNS = 50  # more than any kind needs: a wider sheet has unknown columns anyway
@@ -655,9 +653,13 @@ class Importer:
         return self.apply(table) if apply else self.plan(table)
 
 
+def register_importer(kind: str, importer: type[Importer]) -> None:
+    IMPORTERS[kind] = importer
+
+
 def importer_class(kind: str) -> type[Importer]:
     try:
-        return import_string(IMPORTERS[kind])
+        return IMPORTERS[kind]
     except KeyError:
         raise LookupError(
             f"unknown kind of import {kind!r}; known kinds: {', '.join(sorted(IMPORTERS))}"

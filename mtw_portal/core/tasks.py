@@ -9,12 +9,6 @@ def sessions_clear_expired() -> int:
     return deleted
 
 
-@shared_task
-def outcomes_rollup() -> str:
-    """Nightly (beat) and soon after changes (debounced): store today's outcome snapshot."""
-    from mtw_portal.core import services
-
-    return services.outcomes_rollup().as_of.isoformat()
 
 
 @shared_task

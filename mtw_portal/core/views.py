@@ -8,7 +8,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.selectors import user_counts_by_role
 from mtw_portal.core import health
-from mtw_portal.core.selectors import outcome_snapshot_latest
+from outcomes.selectors import outcome_snapshot_latest
 
 
 @login_not_required
@@ -71,30 +71,3 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
-@access.role_required(Role.STAFF)
-def targets(request):
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from mtw_portal.core import services
-    from mtw_portal.core.forms import GrantTargetsForm, apply_validation_error
-
-    current = services.grant_settings()
-    form = GrantTargetsForm(
-        request.POST or None,
-        initial={
-            "target_trained": current.target_trained,
-            "target_placed_good_jobs": current.target_placed_good_jobs,
-            "grant_end_date": current.grant_end_date,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_settings_update(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Targets saved. The next roll-up reports against them."))
-            return redirect("core:staff_home")
-    return render(request, "core/targets.html", {"form": form, "current": current})

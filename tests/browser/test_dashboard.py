@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mtw_portal.core.models import OutcomeSnapshot
+from outcomes.models import OutcomeSnapshot
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import _serious
 
@@ -58,8 +58,8 @@ def test_staff_open_the_people_behind_a_number_and_a_provider_sees_its_own(
 
 @pytest.mark.parametrize("language", ["en", "es", "ht"])
 def test_staff_read_and_submit_last_quarters_funder_report(page, portal, grant_staff, brainstation, language):
-    from mtw_portal.core.models import FunderReport
     from mtw_portal.core.tables import Quarter
+    from reports.models import FunderReport
     from tests import factories
     from tests.browser.test_accessibility import _use_language
 

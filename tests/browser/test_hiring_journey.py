@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def standard(db):
     """The default good-job standard (a transactional test may have flushed the migration's row)."""
-    from employers.models import GoodJobStandard
+    from placements.models import GoodJobStandard
 
     return GoodJobStandard.objects.get_or_create(
         effective_from=datetime.date(2022, 1, 1),

@@ -9,12 +9,12 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from employers import services
-from employers.models import RetentionCheck
 from participants.models import Navigator
+from placements import services as placement_services
+from placements.models import RetentionCheck
 from tests import factories
 from tests.browser.conftest import log_in
-from tests.employers.placement_factories import default_standard, placement
+from tests.placements.placement_factories import default_standard, placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,7 +85,7 @@ def test_grant_staff_see_the_standard_and_re_judge(page, portal, grant_staff, jo
 
 def test_an_employer_confirms_with_one_click_and_the_link_then_refuses(page, portal, jobs):
     check = jobs[0].retention_checks.get(days=90)
-    url = portal + f"/employers/retention/confirm/{services.retention_link_token(check)}/"
+    url = portal + f"/employers/retention/confirm/{placement_services.retention_link_token(check)}/"
     page.goto(url)
     assert _serious(page) == []
     assert _fits_a_phone(page)

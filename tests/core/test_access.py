@@ -18,7 +18,7 @@ PUBLIC = {
     "programs:program_detail",
     "employers:board",
     "employers:opportunity_detail",
-    "employers:retention_confirm",
+    "placements:retention_confirm",
 }
 
 ROUTES = portal_routes()

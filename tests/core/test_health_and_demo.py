@@ -45,7 +45,7 @@ def test_seed_demo_twice_changes_nothing(db):
     first = _snapshot()
     call_command("seed_demo")
     assert _snapshot() == first
-    from mtw_portal.core.demo import DEMO_ACCOUNTS
+    from demo.seed import DEMO_ACCOUNTS
 
     assert User.objects.filter(email__in=[spec.email for spec in DEMO_ACCOUNTS]).count() == 8
 

@@ -37,7 +37,7 @@ def test_an_ascii_id_is_read():
 @pytest.mark.parametrize("value", ["²", "١٢", str(10**30)])
 def test_a_participant_parameter_in_other_digits_or_too_big_answers_404(client, navigator, value):
     client.force_login(navigator)
-    response = client.get(reverse("employers:placement_new"), {"participant": value})
+    response = client.get(reverse("placements:placement_new"), {"participant": value})
     assert response.status_code == 404
 
 
@@ -77,7 +77,7 @@ FORM_MODULES = [
     "participants.forms",
     "programs.forms",
     "employers.forms",
-    "employers.placement_forms",
+    "placements.forms",
     "coalition.forms",
 ]
 
@@ -214,5 +214,5 @@ def test_a_roster_row_with_a_line_break_in_a_name_is_refused_naming_its_row_and_
 
 def test_a_drill_with_a_nul_byte_answers_404_even_on_postgresql(client, grant_staff, brainstation):
     client.force_login(grant_staff)
-    response = client.get(reverse("core:people"), {"measure": "enrolled", "provider": "brain\x00station"})
+    response = client.get(reverse("outcomes:people"), {"measure": "enrolled", "provider": "brain\x00station"})
     assert response.status_code == 404

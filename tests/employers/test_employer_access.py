@@ -23,7 +23,7 @@ def _pages(application):
         "get": [
             reverse("employers:opportunity_edit", args=[opportunity_pk]),
             reverse("employers:applicants", args=[opportunity_pk]),
-            reverse("employers:application_hire", args=[pk]),
+            reverse("placements:application_hire", args=[pk]),
             reverse("employers:resume", args=[pk]),
         ],
         "post": [
@@ -32,7 +32,7 @@ def _pages(application):
             reverse("employers:application_move", args=[pk, "interview"]),
             reverse("employers:application_move", args=[pk, "offer"]),
             reverse("employers:application_move", args=[pk, "decline"]),
-            reverse("employers:application_hire", args=[pk]),
+            reverse("placements:application_hire", args=[pk]),
         ],
     }
 
@@ -84,7 +84,7 @@ def test_other_roles_cannot_act_on_applications(client, user_of_role, applicatio
     client.force_login(user_of_role[role])
     for url in (
         reverse("employers:application_move", args=[application.pk, "interview"]),
-        reverse("employers:application_hire", args=[application.pk]),
+        reverse("placements:application_hire", args=[application.pk]),
         reverse("employers:applicants", args=[application.opportunity_id]),
     ):
         assert client.post(url).status_code == 403, url

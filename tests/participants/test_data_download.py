@@ -84,12 +84,12 @@ def test_the_download_lists_every_model_that_points_to_a_participant(
     for label in pointing:
         assert data["records"][label], label  # and each has its row
     # One level further: an enrollment's history, a placement's retention checks; the account's rows.
-    assert {"programs.EnrollmentEvent", "employers.RetentionCheck", "accounts.RoleChange"} <= set(
+    assert {"programs.EnrollmentEvent", "placements.RetentionCheck", "accounts.RoleChange"} <= set(
         data["records"]
     )
     assert data["account"]["email"] == participant.email
     assert "password" not in data["account"]
-    assert "link_nonce" not in data["records"]["employers.RetentionCheck"][0]
+    assert "link_nonce" not in data["records"]["placements.RetentionCheck"][0]
 
 
 def test_the_download_has_every_case_note_and_the_name_of_its_author(

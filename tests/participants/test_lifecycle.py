@@ -19,13 +19,16 @@ from django.utils import timezone
 
 from employers import services as employer_services
 from mtw_portal import access
-from mtw_portal.core import services as core_services
-from mtw_portal.core.models import FunderReport, GrantSettings, OutcomeSnapshot
-from mtw_portal.core.reports import funder_report_data
+from mtw_portal.core.models import GrantSettings
 from mtw_portal.core.tables import Quarter
+from outcomes import services as outcome_services
+from outcomes.models import OutcomeSnapshot
 from participants import services
 from participants.models import BudgetLine, Participant, SupportItem
 from programs.selectors import cohort_roster
+from reports import services as report_services
+from reports.models import FunderReport
+from reports.quarterly import funder_report_data
 from tests import factories
 from tests.employers.conftest import opportunity_fields, pdf_upload
 from tests.participants.conftest import PNG
@@ -319,8 +322,8 @@ def full_record(person, navigator, grant_staff, brainstation, employer, settings
         action_flag=CHANGE,
         change_message="[]",
     )
-    core_services.funder_report_submit(quarter=submitted, by=grant_staff)
-    core_services.outcomes_rollup()
+    report_services.funder_report_submit(quarter=submitted, by=grant_staff)
+    outcome_services.outcomes_rollup()
     person.refresh_from_db()
     return {
         "draft": draft,
@@ -386,7 +389,7 @@ def test_anonymization_leaves_no_trace_of_the_person_but_every_count(
     assert not SupportItem.objects.filter(participant=deactivated).exclude(receipt="").exists()
     # Counts stay: the stored snapshot, a snapshot computed again, the draft report.
     assert OutcomeSnapshot.objects.get().data == snapshot_before
-    again = core_services.outcomes_rollup().data
+    again = outcome_services.outcomes_rollup().data
     for key in ("trained", "placed", "placed_good_jobs", "wraparound", "by_provider", "median_hourly_wage"):
         if key in snapshot_before:
             assert again[key] == snapshot_before[key], key

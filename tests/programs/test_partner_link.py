@@ -15,8 +15,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from mtw_portal.accounts.models import Role, User
-from mtw_portal.core.board import Board
-from mtw_portal.core.outcomes import outcomes_compute
+from outcomes.board import Board
+from outcomes.rollup import outcomes_compute
 from participants.models import Participant
 from programs import services
 from programs.models import Enrollment

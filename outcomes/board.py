@@ -1,0 +1,523 @@
+"""Every table of the grant dashboard, and of a training provider's own (reads only).
+
+``Board(as_of=..., provider=None)`` is grant staff's view of the whole grant; with a provider,
+the same figures limited to that provider's programs (the scope of ``measures``: an enrollment
+there that the participant made or confirmed; grant-level figures count every enrollment).
+``Board.tables()`` builds them in the order shown; ``Board.table(key)`` builds one (for its
+download). Each table is a ``core.tables.Table`` whose cells carry the parameters of the
+participants behind them (``core.drill``); only grant staff's page turns them into links.
+
+Each live table is one or two SQL aggregates, whatever the number of participants.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
+from outcomes import dashboard as pace_math
+from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
+from outcomes.measures import measure
+from participants.models import Participant, SupportItem, SupportType
+from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
+
+CENT = Decimal("0.01")
+TRAINING_FIGURES = (
+    "enrolled",
+    "active",
+    "trained",
+    "withdrawn",
+    "credentials_earned",
+    "placed_good_jobs",
+)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _per(amount: Decimal, people: int) -> Decimal | None:
+    return (amount / people).quantize(CENT) if people else None
+
+
+class Board:
+    def __init__(self, *, as_of: date, provider: Provider | None = None, snapshots=None, grant=None):
+        self.as_of = as_of
+        self.provider = provider
+        # A provider's own figures count only the relationships the participant made or confirmed
+        # (an import naming someone must not move the provider's tables: README, access).
+        self.scope = (
+            {"cohort__program__provider": provider, "partner_confirmed_at__isnull": False} if provider else {}
+        )
+        self.snapshots = list(snapshots or [])
+        self.grant = grant
+
+    # The tables, in the order shown: (key, builder). Some are grant-wide only.
+    def _builders(self) -> list[tuple[str, object]]:
+        builders = []
+        if not self.provider:
+            builders.append(("targets", self.targets))
+        builders += [("funnel", self.funnel), ("history", self.history)]
+        if not self.provider:
+            builders.append(("providers", self.providers))
+        builders += [("programs", self.programs), ("quarters", self.quarters)]
+        builders += [(f"equity-{b}", self._equity(b)) for b in self._equity_fields()]
+        if not self.provider:
+            builders += [("wraparound", self.wraparound), ("cost", self.cost)]
+        builders.append(("non_completion", self.non_completion))
+        return builders
+
+    def table_keys(self) -> list[str]:
+        return [key for key, _builder in self._builders()]
+
+    def tables(self) -> list[Table]:
+        return [builder() for _key, builder in self._builders()]
+
+    def table(self, key: str) -> Table | None:
+        builder = dict(self._builders()).get(key)
+        return builder() if builder else None
+
+    # --- From the stored roll-ups ---------------------------------------------------------
+
+    @property
+    def latest(self):
+        return self.snapshots[-1] if self.snapshots else None
+
+    def pace(self) -> list[dict]:
+        """Progress and pace of each target (grant staff's board), from the snapshots."""
+        latest = self.latest
+        if latest is None or self.grant is None:
+            return []
+        labels = {"trained": _("People trained"), "placed_good_jobs": _("People placed in good jobs")}
+        rows = []
+        for key, field in pace_math.TARGETS:
+            rows.append(
+                {
+                    "key": key,
+                    "label": labels[key],
+                    **pace_math.pace(
+                        [(s.as_of, s.data.get(key) or 0) for s in self.snapshots],
+                        current=latest.data.get(key) or 0,
+                        target=getattr(self.grant, field),
+                        today=self.as_of,
+                        end=self.grant.grant_end_date,
+                    ),
+                }
+            )
+        return rows
+
+    def targets(self) -> Table:
+        table = Table(
+            "targets",
+            _("Progress and pace against each target"),
+            [
+                Column("target", _("Target"), "text"),
+                Column("current", _("Now")),
+                Column("goal", _("Goal")),
+                Column("percent", _("Share of the goal"), "percent"),
+                Column("rate", _("Average gain a month (last 6 months)"), "number"),
+                Column("projected", _("Projected at the grant's end")),
+                Column("needed", _("Gain a month still needed"), "number"),
+            ],
+        )
+        for row in self.pace():
+            table.add(
+                row["key"],
+                row["label"],
+                row["current"],
+                row["target"],
+                row["percent"],
+                row["rate"],
+                row["projected"],
+                row["needed"],
+                drill={"current": {"measure": row["key"]}},
+            )
+        return table
+
+    def _snapshot_figures(self, snapshot) -> dict:
+        if not self.provider:
+            return snapshot.data
+        return (snapshot.data.get("by_provider") or {}).get(self.provider.code) or {}
+
+    def funnel_steps(self) -> list[dict]:
+        """The funnel: grant staff's from the last roll-up; a provider's counted now, in its scope."""
+        if self.provider:
+            figures = self.live_counts([key for key, _label in pace_math.FUNNEL_STEPS])
+        else:
+            figures = self.latest.data if self.latest else {}
+        return pace_math.funnel(figures)
+
+    def funnel(self) -> Table:
+        note = _("Figures of the last roll-up.") if not self.provider else _("Figures of today.")
+        table = Table(
+            "funnel",
+            _("People at each step, and their share of those enrolled"),
+            [
+                Column("step", _("Step"), "text"),
+                Column("count", _("People")),
+                Column("percent", _("Share of enrolled"), "percent"),
+            ],
+            note=note,
+        )
+        for step in self.funnel_steps():
+            table.add(
+                step["key"],
+                step["label"],
+                step["count"],
+                step["percent"],
+                drill={"count": {"measure": step["key"]}},
+            )
+        return table
+
+    def history(self) -> Table:
+        table = Table(
+            "history",
+            _("People trained and placed in good jobs, by roll-up date"),
+            [
+                Column("date", _("Date"), "date"),
+                Column("trained", _("People trained")),
+                Column("placed_good_jobs", _("Placed in good jobs")),
+            ],
+        )
+        for snapshot in reversed(self.snapshots):
+            figures = self._snapshot_figures(snapshot)
+            table.add(
+                snapshot.as_of.isoformat(),
+                snapshot.as_of,
+                figures.get("trained") or 0,
+                figures.get("placed_good_jobs") or 0,
+            )
+        return table
+
+    def history_payload(self) -> dict:
+        """The chart's data (oldest first), the same figures as ``history``."""
+        return {
+            "dates": [s.as_of.isoformat() for s in self.snapshots],
+            "trained": [self._snapshot_figures(s).get("trained") or 0 for s in self.snapshots],
+            "placed_good_jobs": [
+                self._snapshot_figures(s).get("placed_good_jobs") or 0 for s in self.snapshots
+            ],
+            "labels": {
+                "trained": str(_("People trained")),
+                "placed_good_jobs": str(_("Placed in good jobs")),
+            },
+        }
+
+    # --- Counted now ----------------------------------------------------------------------
+
+    def live_counts(self, keys) -> dict[str, int]:
+        """People counted by each measure in ``keys``, within the board's scope: one query. With a
+        scope, every measure needs an enrollment there (see ``measures``), so only those people are
+        read (a join, not a test of every participant)."""
+        people = Participant.objects.all()
+        if self.scope:
+            people = people.filter(measure("enrolled").person(self.as_of, self.scope))
+        return people.aggregate(
+            **{key: Count("pk", filter=measure(key).person(self.as_of, self.scope)) for key in keys}
+        )
+
+    def _training_columns(self, first: Column) -> list[Column]:
+        return [
+            first,
+            Column("enrolled", _("Enrolled")),
+            Column("active", _("In training now")),
+            Column("trained", _("Trained")),
+            Column("completion_rate", _("Completion rate"), "percent"),
+            Column("withdrawn", _("Withdrawn")),
+            Column("credentials_earned", _("Earned a credential")),
+            Column("placed_good_jobs", _("In a good job")),
+            Column("good_job_rate", _("Good-job rate"), "percent"),
+        ]
+
+    def _grouped(self, *group_by, annotate=None):
+        """Per group of enrollments (in scope): the people counted by each training figure."""
+        rows = Enrollment.objects.filter(**self.scope).order_by()
+        if annotate:
+            rows = rows.annotate(**annotate)
+        return rows.values(*group_by).annotate(
+            **{
+                key: Count("participant", distinct=True, filter=measure(key).grouped(self.as_of))
+                for key in TRAINING_FIGURES
+            }
+        )
+
+    def _add_training_row(self, table: Table, key: str, label, figures: dict, drill: dict) -> None:
+        counts = [figures.get(k, 0) for k in TRAINING_FIGURES]
+        enrolled, active, trained, withdrawn, credentials, good_job = counts
+        table.add(
+            key,
+            label,
+            enrolled,
+            active,
+            trained,
+            _rate(trained, enrolled),
+            withdrawn,
+            credentials,
+            good_job,
+            _rate(good_job, enrolled),
+            drill={k: {"measure": k, **drill} for k in TRAINING_FIGURES},
+        )
+
+    def providers(self) -> Table:
+        table = Table(
+            "providers",
+            _("Outcomes by training provider"),
+            self._training_columns(Column("provider", _("Provider"), "text")),
+            note=_("Someone trained by two providers counts for each."),
+        )
+        figures = {
+            row.pop("cohort__program__provider"): row for row in self._grouped("cohort__program__provider")
+        }
+        for provider in Provider.objects.order_by("name"):
+            self._add_training_row(
+                table, provider.code, provider.name, figures.get(provider.pk, {}), {"provider": provider.code}
+            )
+        return table
+
+    def programs(self) -> Table:
+        table = Table(
+            "programs",
+            _("Outcomes by program"),
+            self._training_columns(Column("program", _("Program"), "text")),
+        )
+        rows = self._grouped(
+            "cohort__program", "cohort__program__name", "cohort__program__provider__name"
+        ).order_by("cohort__program__provider__name", "cohort__program__name", "cohort__program")
+        for row in rows:
+            pk = row["cohort__program"]
+            label = f"{row['cohort__program__provider__name']}: {row['cohort__program__name']}"
+            self._add_training_row(table, str(pk), label, row, {"program": pk})
+        return table
+
+    def quarters(self) -> Table:
+        """By the quarter the cohort started. The quarters come from the cohorts' start dates (one
+        small query); each enrollment is then put in its quarter by a CASE over date ranges, plain
+        comparisons that every database runs fast (no date function per row)."""
+        table = Table(
+            "quarters",
+            _("Outcomes by the quarter the cohort started"),
+            self._training_columns(Column("quarter", _("Cohorts starting in"), "text")),
+        )
+        starts = Cohort.objects.filter(
+            pk__in=Enrollment.objects.filter(**self.scope).values("cohort")
+        ).values_list("start_date", flat=True)
+        quarters = sorted({Quarter.of(start) for start in starts})
+        if not quarters:
+            return table
+        bucket = Case(
+            *(When(cohort__start_date__range=(q.start, q.end), then=Value(str(q))) for q in quarters),
+            output_field=CharField(),
+        )
+        figures = {row.pop("quarter"): row for row in self._grouped("quarter", annotate={"quarter": bucket})}
+        for quarter in quarters:
+            self._add_training_row(
+                table, str(quarter), quarter.label, figures.get(str(quarter), {}), {"quarter": str(quarter)}
+            )
+        return table
+
+    # --- Who is being left behind --------------------------------------------------------------
+
+    def _equity_fields(self) -> list[str]:
+        return [*DEMOGRAPHIC_FIELDS, "zip_code"]
+
+    def _equity(self, field: str):
+        def build() -> Table:
+            breakdown = next(b for b in self.equity() if b["field"] == field)
+            return self.equity_table(breakdown)
+
+        return build
+
+    def equity(self) -> list[dict]:
+        if not hasattr(self, "_equity_cache"):
+            self._equity_cache = equity_breakdowns(as_of=self.as_of, scope=self.scope or None)
+        return self._equity_cache
+
+    def equity_table(self, breakdown: dict) -> Table:
+        field = breakdown["field"]
+        table = Table(
+            f"equity-{field}",
+            _("Outcomes by %(name)s") % {"name": breakdown["label"]},
+            [
+                Column("group", _("Group"), "text"),
+                Column("enrolled", _("Enrolled"), none_text=SUPPRESSED),
+                Column("trained", _("Trained"), none_text=SUPPRESSED),
+                Column("completion_rate", _("Completion rate"), "percent", none_text=SUPPRESSED),
+                Column("completion_gap", _("Gap (percentage points)"), "points", none_text=SUPPRESSED),
+                Column("good_job", _("In a good job"), none_text=SUPPRESSED),
+                Column("good_job_rate", _("Good-job rate"), "percent", none_text=SUPPRESSED),
+                Column("good_job_gap", _("Gap (percentage points)"), "points", none_text=SUPPRESSED),
+            ],
+        )
+        for row in [*breakdown["rows"], breakdown["overall"]]:
+            overall = row is breakdown["overall"]
+            group = {} if overall else {"field": field, "value": row["key"]}
+            drill = {
+                "enrolled": {"measure": "enrolled", **group},
+                "trained": {"measure": "trained", **group},
+                "good_job": {"measure": "placed_good_jobs", "within": "enrolled", **group},
+            }
+            if group:
+                drill["good_job"].pop("within")  # a group implies "enrolled"
+            table.add(
+                "overall" if overall else row["key"],
+                row["label"],
+                *(row[c.key] for c in table.columns[1:]),
+                drill=drill,
+                footer=overall,
+            )
+        return table
+
+    # --- Money -------------------------------------------------------------------------------
+
+    def _approved_supports(self):
+        items = SupportItem.objects.filter(state=SupportItem.State.APPROVED, given_on__lte=self.as_of)
+        if self.scope:
+            items = items.filter(
+                participant__in=Participant.objects.filter(measure("enrolled").person(self.as_of, self.scope))
+            )
+        return items
+
+    def wraparound(self) -> Table:
+        table = Table(
+            "wraparound",
+            _("Wraparound support by type (approved only)"),
+            [
+                Column("type", _("Type"), "text"),
+                Column("people", _("People")),
+                Column("items", _("Items")),
+                Column("amount", _("Amount"), "money"),
+            ],
+        )
+        rows = {
+            row["type"]: row
+            for row in self._approved_supports()
+            .order_by()
+            .values("type")
+            .annotate(people=Count("participant", distinct=True), items=Count("pk"), amount=Sum("amount"))
+        }
+        for value, label in SupportType.choices:
+            row = rows.get(value, {})
+            table.add(
+                value,
+                label,
+                row.get("people", 0),
+                row.get("items", 0),
+                (row.get("amount") or Decimal(0)).quantize(CENT),
+                drill={"people": {"measure": "supported", "support": value}},
+            )
+        total = self._approved_supports().aggregate(
+            people=Count("participant", distinct=True), items=Count("pk"), amount=Sum("amount")
+        )
+        table.add(
+            "total",
+            _("All types"),
+            total["people"],
+            total["items"],
+            (total["amount"] or Decimal(0)).quantize(CENT),
+            drill={"people": {"measure": "supported"}},
+            footer=True,
+        )
+        return table
+
+    def cost(self) -> Table:
+        spent = (self._approved_supports().aggregate(amount=Sum("amount"))["amount"] or Decimal(0)).quantize(
+            CENT
+        )
+        counts = self.live_counts(["trained", "placed_good_jobs"])
+        table = Table(
+            "cost",
+            _("Wraparound cost per outcome"),
+            [
+                Column("outcome", _("Outcome"), "text"),
+                Column("people", _("People")),
+                Column("spent", _("Wraparound spend (all)"), "money"),
+                Column("per_person", _("Spend per person"), "money"),
+            ],
+            note=_("All approved wraparound support to date, divided by the people with each outcome."),
+        )
+        for key, label in (
+            ("trained", _("Per person trained")),
+            ("placed_good_jobs", _("Per good-job placement")),
+        ):
+            table.add(
+                key,
+                label,
+                counts[key],
+                spent,
+                _per(spent, counts[key]),
+                drill={"people": {"measure": key}},
+            )
+        return table
+
+    def non_completion(self) -> Table:
+        types = SupportType.choices
+        table = Table(
+            "non_completion",
+            _("Why people did not complete, beside the support they received"),
+            [
+                Column("reason", _("Reason"), "text"),
+                Column("people", _("People")),
+                Column("supported", _("Received support")),
+                Column("share", _("Share supported"), "percent"),
+                *(Column(f"support_{value}", label) for value, label in types),
+            ],
+            note=_(
+                "People who withdrew, by the reason recorded, and how many of them received each kind "
+                "of approved support; those who completed are shown for comparison."
+            ),
+        )
+        supported = measure("supported")
+        figures = {
+            "people": Count("participant", distinct=True),
+            "supported": Count("participant", distinct=True, filter=supported.grouped(self.as_of)),
+            **{
+                f"support_{value}": Count(
+                    "participant", distinct=True, filter=supported.grouped(self.as_of, type=value)
+                )
+                for value, _label in types
+            },
+        }
+        enrollments = Enrollment.objects.filter(**self.scope).order_by()
+        by_reason = {
+            row.pop("withdrawal_reason"): row
+            for row in enrollments.filter(status=Enrollment.Status.WITHDRAWN)
+            .values("withdrawal_reason")
+            .annotate(**figures)
+        }
+        completed = enrollments.filter(status=Enrollment.Status.COMPLETED).aggregate(**figures)
+
+        def add(key, label, row, filters, footer=False):
+            people_measure = "withdrawn" if "reason" in filters else "trained"
+            drill = {
+                "people": {
+                    "measure": people_measure,
+                    **({"reason": filters["reason"]} if "reason" in filters else {}),
+                },
+                "supported": {"measure": "supported", **filters},
+                **{f"support_{v}": {"measure": "supported", "support": v, **filters} for v, _l in types},
+            }
+            table.add(
+                key,
+                label,
+                row.get("people", 0),
+                row.get("supported", 0),
+                _rate(row.get("supported", 0), row.get("people", 0)),
+                *(row.get(f"support_{v}", 0) for v, _l in types),
+                drill=drill,
+                footer=footer,
+            )
+
+        for value, label in WithdrawalReason.choices:
+            add(value, label, by_reason.get(value, {}), {"reason": value})
+        add(
+            "completed",
+            _("Completed (for comparison)"),
+            completed,
+            {"status": Enrollment.Status.COMPLETED},
+            footer=True,
+        )
+        return table

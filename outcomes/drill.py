@@ -1,0 +1,185 @@
+"""The participants behind a dashboard number (reads only).
+
+A dashboard cell carries the query parameters of its figure (``Cell.drill``): a ``measure`` (one
+of ``measures.MEASURES``) and the filters of its row. ``drill_parse`` checks them (anything
+unknown or malformed: ``None``, so the page answers 404) and ``drill_people`` lists the people,
+with the very conditions that counted them, so the list's length is the number that was clicked
+(for the live tables; the funnel's figures are the last roll-up's, the list is of today).
+
+Parameters:
+    measure    one of MEASURES (required)
+    provider   a provider's short code      } which enrollments count (the scope)
+    program    a program's id               }
+    quarter    2026-Q3: cohorts starting in }
+    reason     a withdrawal reason           }
+    status     completed                     }
+    support    a support type (with measure=supported)
+    field, value   a self-identified group (field: ethnicity, race, gender, veteran,
+                   disability or zip_code; value "" = not answered; zip_code "other" = outside
+                   the top ZIP codes); these count only people enrolled, as the breakdowns do
+    within     "enrolled": only people enrolled (in the scope)
+
+A group's list is given only for a figure its table shows (``drill_is_shown``): a count hidden by
+suppression, or its complement, opens nothing, even when its address is typed, since the list's
+length would tell the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mtw_portal.core.forms import id_param
+from mtw_portal.core.tables import Quarter
+from mtw_portal.core.validators import has_control_characters
+from outcomes.breakdowns import (
+    DEMOGRAPHIC_FIELDS,
+    NOT_ANSWERED,
+    OTHER_ZIPS,
+    equity_breakdown,
+    top_zip_codes,
+    zip_breakdown,
+)
+from outcomes.measures import MEASURES, measure
+from participants.models import Participant, SupportType
+from programs.models import Enrollment, Program, Provider, WithdrawalReason
+
+KNOWN = {
+    "measure",
+    "provider",
+    "program",
+    "quarter",
+    "reason",
+    "status",
+    "support",
+    "field",
+    "value",
+    "within",
+}
+PAGING = {"page"}  # the list's own parameter, not part of the figure
+GROUP_FIELDS = (*DEMOGRAPHIC_FIELDS, "zip_code")
+# The measures a group's table shows, and the column each is in.
+GROUP_COLUMNS = {"enrolled": "enrolled", "trained": "trained", "placed_good_jobs": "good_job"}
+
+
+@dataclass
+class Drill:
+    measure: str
+    scope: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    within_enrolled: bool = False
+    group: tuple[str, str] | None = None  # (field, value)
+    # What the list is of, for its heading: (label, value) pairs.
+    described: list[tuple] = field(default_factory=list)
+
+
+def drill_url(params: dict) -> str:
+    return reverse("outcomes:people") + "?" + urlencode(params)
+
+
+def drill_parse(params) -> Drill | None:
+    """The drill of query parameters ``params`` (a QueryDict or dict), or ``None`` if invalid."""
+
+    def get(name: str, default=None):
+        value = params.get(name)
+        return default if value is None else str(value)
+
+    if set(params.keys()) - KNOWN - PAGING:
+        return None
+    if any(has_control_characters(str(value)) for value in params.values()):
+        return None  # PostgreSQL cannot even compare text holding NUL
+    key = get("measure", "")
+    if key not in MEASURES:
+        return None
+    drill = Drill(measure=key)
+    drill.described.append((_("Figure"), MEASURES[key].label))
+    if "provider" in params:
+        provider = Provider.objects.filter(code=get("provider")).first()
+        if provider is None:
+            return None
+        drill.scope["cohort__program__provider"] = provider
+        drill.described.append((_("Provider"), provider.name))
+    if "program" in params:
+        program = Program.objects.select_related("provider").filter(pk=id_param(get("program", ""))).first()
+        if program is None:
+            return None
+        drill.scope["cohort__program"] = program
+        drill.described.append((_("Program"), f"{program.provider.name}: {program.name}"))
+    if "quarter" in params:
+        quarter = Quarter.parse(get("quarter"))
+        if quarter is None:
+            return None
+        drill.scope["cohort__start_date__range"] = (quarter.start, quarter.end)
+        drill.described.append((_("Cohorts starting in"), quarter.label))
+    if "reason" in params:
+        if get("reason") not in WithdrawalReason.values:
+            return None
+        drill.scope["withdrawal_reason"] = get("reason")
+        drill.described.append((_("Withdrawal reason"), WithdrawalReason(get("reason")).label))
+    if "status" in params:
+        if get("status") != Enrollment.Status.COMPLETED:
+            return None
+        drill.scope["status"] = Enrollment.Status.COMPLETED
+        drill.described.append((_("Enrollments"), Enrollment.Status.COMPLETED.label))
+    if "support" in params:
+        if key != "supported" or get("support") not in SupportType.values:
+            return None
+        drill.options["type"] = get("support")
+        drill.described.append((_("Support"), SupportType(get("support")).label))
+    if "field" in params or "value" in params:
+        name, value = get("field", ""), get("value")
+        if name not in GROUP_FIELDS or value is None or len(value) > 20:
+            return None
+        model_field = Participant._meta.get_field(name)
+        if name != "zip_code" and value and value not in dict(model_field.choices):
+            return None
+        drill.group = (name, value)
+        drill.within_enrolled = True
+        shown = {"": NOT_ANSWERED, "other": OTHER_ZIPS}.get(value) if name == "zip_code" else None
+        if shown is None:
+            shown = dict(model_field.choices or ()).get(value, value) if value else NOT_ANSWERED
+        drill.described.append((model_field.verbose_name, shown))
+    if "within" in params:
+        if get("within") != "enrolled":
+            return None
+        drill.within_enrolled = True
+    return drill
+
+
+def drill_people(drill: Drill, *, as_of: date, visible: QuerySet | None = None) -> QuerySet:
+    """The participants behind the figure, among ``visible`` (the access module's set)."""
+    people = visible if visible is not None else Participant.objects.all()
+    condition = measure(drill.measure).person(as_of, drill.scope, **drill.options)
+    if drill.within_enrolled:
+        condition &= measure("enrolled").person(as_of, drill.scope)
+    if drill.group is not None:
+        name, value = drill.group
+        if name == "zip_code" and value == "other":
+            condition &= ~Q(zip_code="") & ~Q(zip_code__in=top_zip_codes(as_of, drill.scope or None))
+        else:
+            condition &= Q(**{name: value})
+    return people.filter(condition)
+
+
+def drill_is_shown(drill: Drill, *, as_of: date) -> bool:
+    """Whether the figure is one its table shows. A group's figure (``field``/``value``) is the
+    cell of the breakdown for the drill's scope: hidden by suppression (or a measure no breakdown
+    shows, or a ZIP code without a row of its own), it is not; one query. Any other figure is."""
+    if drill.group is None:
+        return True
+    column = GROUP_COLUMNS.get(drill.measure)
+    if column is None:
+        return False
+    name, value = drill.group
+    scope = drill.scope or None
+    if name == "zip_code":
+        breakdown = zip_breakdown(as_of=as_of, scope=scope)
+    else:
+        breakdown = equity_breakdown(name, as_of=as_of, scope=scope)
+    row = next((row for row in breakdown["rows"] if row["key"] == value), None)
+    return row is not None and row[column] is not None

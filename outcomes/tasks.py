@@ -1,0 +1,11 @@
+"""The roll-up task: nightly (beat) and soon after changes (debounced)."""
+
+from celery import shared_task
+
+
+@shared_task
+def outcomes_rollup() -> str:
+    """Nightly (beat) and soon after changes (debounced): store today's outcome snapshot."""
+    from outcomes import services as outcome_services
+
+    return outcome_services.outcomes_rollup().as_of.isoformat()

@@ -1,0 +1,83 @@
+"""Reads of the reports app: the funder's quarterly reports, submitted or draft."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from mtw_portal.core.tables import Quarter
+from programs.models import Enrollment
+from reports.models import FunderReport
+from reports.quarterly import ParticipantRows, funder_report_data, funder_report_tables, tables_from_data
+
+
+def funder_report_get(*, quarter):
+    """The submitted report of ``quarter`` (a ``tables.Quarter``), or None while it is a draft."""
+    return (
+        FunderReport.objects.select_related("submitted_by")
+        .filter(year=quarter.year, quarter=quarter.number)
+        .first()
+    )
+
+
+
+def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
+    """The quarters to list, newest first: the current one and the ``count - 1`` before it, and any
+    other submitted; each with its submitted report (None for a draft) and whether it has ended."""
+    today = today or timezone.localdate()
+    quarters = [Quarter.of(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    reports = {
+        Quarter(r.year, r.quarter): r
+        for r in FunderReport.objects.select_related("submitted_by").defer("data")
+    }
+    return [
+        {"quarter": q, "report": reports.get(q), "ended": q.end < today}
+        for q in sorted(set(quarters) | set(reports), reverse=True)
+    ]
+
+
+
+def funder_report_tables_for(*, quarter):
+    """``quarter``'s report as shown: (the submitted report or None, its tables). A submitted report
+    comes from what was stored; a draft is computed now."""
+    report = funder_report_get(quarter=quarter)
+    if report is not None:
+        return report, tables_from_data(report.data)
+    return None, funder_report_tables(quarter)
+
+
+
+def funder_report_page(*, quarter, page, per_page: int):
+    """``quarter``'s report for its page: (the submitted report or None, its tables, the page of
+    the participant list shown). The participant table holds that page's rows only; a draft reads
+    them with LIMIT and OFFSET, so the page's cost does not grow with the number of people."""
+    report = funder_report_get(quarter=quarter)
+    if report is not None:
+        data = report.data
+        listed = next((t for t in data.get("tables", []) if t["key"] == "participants"), None)
+        rows = listed["rows"] if listed else []
+    else:
+        data = funder_report_data(quarter, participants=False)
+        rows = ParticipantRows(quarter)
+    shown = Paginator(rows, per_page).get_page(page)
+    page_rows = list(shown.object_list)
+    tables = [
+        {**table, "rows": page_rows} if table["key"] == "participants" else table
+        for table in data.get("tables", [])
+    ]
+    return report, tables_from_data({**data, "tables": tables}), shown
+
+
+
+def report_participant_ids(tables) -> list[int]:
+    """The participants named in a report's participant list (its rows are keyed by enrollment),
+    for the read trail: one query per 10,000 rows."""
+    listed = [row for table in tables if table.key == "participants" for row in table.rows]
+    keys = [int(row.key) for row in listed if str(row.key).isdigit()]
+    ids: set[int] = set()
+    for start in range(0, len(keys), 10_000):
+        chunk = keys[start : start + 10_000]
+        ids.update(Enrollment.objects.filter(pk__in=chunk).values_list("participant_id", flat=True))
+    return sorted(ids)

@@ -1,0 +1,91 @@
+"""Pages of the funder's quarterly report: the quarters, one quarter's tables, its downloads, and
+submitting it (after which it is frozen). Grant staff only; the figures come from
+``reports.quarterly`` through the selectors, the submission from the services."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mtw_portal import access
+from mtw_portal.accounts.models import Role
+from mtw_portal.audit.services import ReadKind, record_view
+from mtw_portal.core.tables import Quarter, table_response, workbook_response
+from reports import selectors as report_selectors
+from reports import services as report_services
+from reports.quarterly import TABLE_KEYS, shown
+
+PARTICIPANTS_PER_PAGE = 50
+
+
+def _quarter(text: str) -> Quarter:
+    quarter = Quarter.parse(text)
+    if quarter is None or str(quarter) != text:
+        raise Http404
+    return quarter
+
+
+def _filename(quarter: Quarter, suffix: str = "") -> str:
+    return f"funder-report-{quarter}{suffix}"
+
+
+@access.role_required(Role.STAFF)
+def report_list(request):
+    return render(request, "reports/list.html", {"quarters": report_selectors.funder_report_quarters()})
+
+
+@access.role_required(Role.STAFF)
+def report_detail(request, quarter: str):
+    quarter = _quarter(quarter)
+    report, tables, page = report_selectors.funder_report_page(
+        quarter=quarter, page=request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE
+    )
+    record_view(request, kind=ReadKind.LIST, participants=report_selectors.report_participant_ids(tables))
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "quarter": quarter,
+            "report": report,
+            "tables": [shown(table, page=page if table.key == "participants" else None) for table in tables],
+            "ended": quarter.end < timezone.localdate(),
+        },
+    )
+
+
+@access.role_required(Role.STAFF)
+@require_POST
+def report_submit(request, quarter: str):
+    quarter = _quarter(quarter)
+    try:
+        report_services.funder_report_submit(quarter=quarter, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The report for %(quarter)s is submitted and frozen.") % {"quarter": quarter.label}
+        )
+    return redirect("reports:funder_report", quarter=str(quarter))
+
+
+@access.role_required(Role.STAFF)
+def report_xlsx(request, quarter: str):
+    quarter = _quarter(quarter)
+    _report, tables = report_selectors.funder_report_tables_for(quarter=quarter)
+    record_view(request, kind=ReadKind.REPORT, participants=report_selectors.report_participant_ids(tables))
+    return workbook_response(tables, _filename(quarter))
+
+
+@access.role_required(Role.STAFF)
+def report_csv(request, quarter: str, table: str):
+    quarter = _quarter(quarter)
+    if table not in TABLE_KEYS:
+        raise Http404
+    _report, tables = report_selectors.funder_report_tables_for(quarter=quarter)
+    for candidate in [t for t in tables if t.key == table]:
+        record_view(request, kind=ReadKind.REPORT, participants=report_selectors.report_participant_ids([candidate]))
+        return table_response(candidate, "csv", _filename(quarter, f"-{table.replace('_', '-')}"))
+    raise Http404

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -224,6 +225,16 @@ def _resume_path(instance, filename: str) -> str:
     return f"resumes/{instance.participant_id}/{uuid.uuid4().hex}.pdf"
 
 
+class ApplicationMove(NamedTuple):
+    """One move of an application along the hiring pipeline (a row of ``Application.MOVES``)."""
+
+    action: str  # its word in the URL and in the access checks
+    from_states: tuple[str, ...]  # the states it may start from
+    to_state: str
+    by: str  # who makes it: ``Application.EMPLOYER_SIDE`` or ``Application.APPLICANT_SIDE``
+    label: str  # its button
+
+
 class Application(models.Model):
     class State(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -232,6 +243,27 @@ class Application(models.Model):
         HIRED = "hired", _("Hired")
         DECLINED = "declined", _("Not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Who makes a move: the employer (``access`` says who acts for it: its members, and grant
+    # staff) or the applicant. Navigators make none.
+    EMPLOYER_SIDE = "employer"
+    APPLICANT_SIDE = "applicant"
+
+    # The pipeline, written once: every move, the states it starts from, where it leads, who makes
+    # it and its button's label, in the order the buttons show. Hired, declined and withdrawn are
+    # final. Views, services and ``access`` all read it.
+    _OPEN = (State.APPLIED, State.INTERVIEWING, State.OFFERED)
+    MOVES = (
+        ApplicationMove(
+            "interview", (State.APPLIED,), State.INTERVIEWING, EMPLOYER_SIDE, _("Invite to interview")
+        ),
+        ApplicationMove(
+            "offer", (State.APPLIED, State.INTERVIEWING), State.OFFERED, EMPLOYER_SIDE, _("Make an offer")
+        ),
+        ApplicationMove("hire", (State.OFFERED,), State.HIRED, EMPLOYER_SIDE, _("Hire")),
+        ApplicationMove("decline", _OPEN, State.DECLINED, EMPLOYER_SIDE, _("Decline")),
+        ApplicationMove("withdraw", _OPEN, State.WITHDRAWN, APPLICANT_SIDE, _("Withdraw")),
+    )
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="applications")
     participant = models.ForeignKey(
@@ -258,6 +290,24 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} → {self.opportunity}"
+
+    @classmethod
+    def move_named(cls, action: str) -> ApplicationMove | None:
+        return next((move for move in cls.MOVES if move.action == action), None)
+
+    @classmethod
+    def move_to(cls, to_state: str) -> ApplicationMove | None:
+        return next((move for move in cls.MOVES if move.to_state == to_state), None)
+
+    @classmethod
+    def moves_from(cls, state: str, *, by: str) -> tuple[ApplicationMove, ...]:
+        """The moves ``by`` (a side) may make from ``state``, in the buttons' order."""
+        return tuple(move for move in cls.MOVES if move.by == by and state in move.from_states)
+
+    @classmethod
+    def actions_of(cls, side: str | None) -> frozenset[str]:
+        """Every action ``side`` may take, in some state."""
+        return frozenset(move.action for move in cls.MOVES if move.by == side)
 
 
 

@@ -352,33 +352,6 @@ def application_create(*, participant, opportunity, note: str = "", resume=None)
     return application
 
 
-def application_transitions() -> dict[str, frozenset[str]]:
-    """Where an employer may move an application from each state. Hired, declined and withdrawn
-    are final."""
-    from employers.models import Application
-
-    State = Application.State
-    return {
-        State.APPLIED: frozenset({State.INTERVIEWING, State.OFFERED, State.DECLINED}),
-        State.INTERVIEWING: frozenset({State.OFFERED, State.DECLINED}),
-        State.OFFERED: frozenset({State.HIRED, State.DECLINED}),
-    }
-
-
-def application_action_state(action: str) -> str | None:
-    """The state an action (as in ``access.APPLICATION_ACTIONS``) moves an application to."""
-    from employers.models import Application
-
-    State = Application.State
-    return {
-        "interview": State.INTERVIEWING,
-        "offer": State.OFFERED,
-        "hire": State.HIRED,
-        "decline": State.DECLINED,
-        "withdraw": State.WITHDRAWN,
-    }.get(action)
-
-
 def _application_for_change(application, by, action: str):
     from django.core.exceptions import PermissionDenied
 
@@ -412,7 +385,8 @@ def application_mark_hired(*, application, by):
 
 
 def _check_transition(application, to_state: str) -> None:
-    if to_state not in application_transitions().get(application.state, frozenset()):
+    """The move to ``to_state`` starts from the application's state (``Application.MOVES``)."""
+    if application.state not in type(application).move_to(to_state).from_states:
         raise ValidationError(
             _("An application that is “%(state)s” cannot be moved to “%(to)s”.")
             % {
@@ -435,14 +409,12 @@ def application_move(*, application, by, to_state: str):
         raise ValidationError(_("Record the hire with its start date and pay."))
     if to_state == State.WITHDRAWN:
         raise ValidationError(_("Only the applicant can withdraw an application."))
-    action = {State.INTERVIEWING: "interview", State.OFFERED: "offer", State.DECLINED: "decline"}.get(
-        to_state
-    )
-    if action is None:
+    move = Application.move_to(to_state)
+    if move is None:
         raise ValidationError(
             _("An application cannot be moved to “%(to)s”.") % {"to": State(to_state).label}
         )
-    application = _application_for_change(application, by, action)
+    application = _application_for_change(application, by, move.action)
     _check_transition(application, to_state)
     application.state = to_state
     application.decided_by = by
@@ -457,7 +429,7 @@ def application_withdraw(*, application, by):
 
     State = Application.State
     application = _application_for_change(application, by, "withdraw")
-    if application.state not in (State.APPLIED, State.INTERVIEWING, State.OFFERED):
+    if application.state not in Application.move_named("withdraw").from_states:
         raise ValidationError(_("This application can no longer be withdrawn."))
     application.state = State.WITHDRAWN
     application.decided_by = by

@@ -117,14 +117,8 @@ MANAGERS = (Role.EMPLOYER, Role.STAFF)
 SUPPORTERS = (Role.NAVIGATOR, Role.STAFF)
 EVERY_ROLE = (Role.PARTICIPANT, Role.NAVIGATOR, Role.PROVIDER, Role.EMPLOYER, Role.STAFF)
 
-# The actions an applicant's row offers in each state (hire opens the hire form).
-PIPELINE_MOVES = {
-    Application.State.APPLIED: ("interview", "offer", "decline"),
-    Application.State.INTERVIEWING: ("offer", "decline"),
-    Application.State.OFFERED: ("hire", "decline"),
-}
-MOVE_ACTIONS = ("interview", "offer", "decline")
-WITHDRAWABLE = (Application.State.APPLIED, Application.State.INTERVIEWING, Application.State.OFFERED)
+# The employer's moves (``Application.MOVES``) posted to ``application_move``; hire opens the hire form.
+MOVE_ACTIONS = Application.actions_of(Application.EMPLOYER_SIDE) - {"hire"}
 
 
 def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
@@ -223,7 +217,7 @@ def my_applications(request):
         "employers/my_applications.html",
         {
             "applications": selectors.application_list_for_participant(participant=participant),
-            "withdrawable": WITHDRAWABLE,
+            "withdraw": Application.move_named("withdraw"),
         },
     )
 
@@ -308,7 +302,7 @@ def applicants(request, pk: int):
     state = request.GET.get("state", "")
     applications = list(selectors.applicants(opportunity=opportunity, state=state))
     for application in applications:
-        application.actions = PIPELINE_MOVES.get(application.state, ())
+        application.actions = Application.moves_from(application.state, by=Application.EMPLOYER_SIDE)
         application.hire_placement = _placement_of(application)
     counts = selectors.applicant_state_counts(opportunity=opportunity)
     record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in applications])
@@ -333,7 +327,7 @@ def application_move(request, pk: int, action: str):
     application = access.application_for(request.user, pk, action=action)
     try:
         application = services.application_move(
-            application=application, by=request.user, to_state=services.application_action_state(action)
+            application=application, by=request.user, to_state=Application.move_named(action).to_state
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -475,11 +475,19 @@ def applications_visible_to(user):
     return Application.objects.none()
 
 
-APPLICATION_ACTIONS = {
-    Role.EMPLOYER: frozenset({"interview", "offer", "hire", "decline"}),
-    Role.STAFF: frozenset({"interview", "offer", "hire", "decline"}),
-    Role.PARTICIPANT: frozenset({"withdraw"}),
-}
+def application_actions(user) -> frozenset[str]:
+    """The actions on applications ``user``'s role may take, on applications that are theirs.
+    ``Application.MOVES`` says which side makes which move; this says who acts for each side: an
+    employer's members and grant staff for the employer, the participant for themselves. Navigators
+    make none."""
+    from employers.models import Application
+
+    side = {
+        Role.EMPLOYER: Application.EMPLOYER_SIDE,
+        Role.STAFF: Application.EMPLOYER_SIDE,
+        Role.PARTICIPANT: Application.APPLICANT_SIDE,
+    }.get(getattr(user, "role", None))
+    return Application.actions_of(side)
 
 
 def application_for(user, pk: int, *, action: str | None = None):
@@ -489,7 +497,7 @@ def application_for(user, pk: int, *, action: str | None = None):
     application = get_object_or_404(
         applications_visible_to(user).select_related("opportunity__employer", "participant__user"), pk=pk
     )
-    if action is not None and action not in APPLICATION_ACTIONS.get(user.role, frozenset()):
+    if action is not None and action not in application_actions(user):
         raise PermissionDenied
     return application
 
@@ -546,7 +554,7 @@ def retention_check_for(user, pk: int, *, edit: bool = False):
 def can_act_on_application(user, application, action: str) -> bool:
     """``application_for``'s rule for one application in hand: the role may do ``action``, and the
     application is theirs (the employer's members; the participant; grant staff, any)."""
-    if action not in APPLICATION_ACTIONS.get(getattr(user, "role", None), frozenset()):
+    if action not in application_actions(user):
         return False
     if has_role(user, Role.STAFF):
         return True

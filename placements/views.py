@@ -337,7 +337,7 @@ def application_hire(request, pk: int):
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[application.participant_id])
     if application.state == Application.State.HIRED or placement is not None:
         return render(request, "placements/hired.html", {"application": application, "placement": placement})
-    if application.state != Application.State.OFFERED:
+    if application.state not in Application.move_named("hire").from_states:
         messages.error(request, _("Offer the job first: only someone who was offered it can be hired."))
         return redirect("employers:applicants", pk=application.opportunity_id)
     form = HireForm(request.POST or None, initial=selectors.application_hire_initial(application=application))

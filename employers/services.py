@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employers.models import Application, Employer, EmployerAccountRequest, EmployerMember
+from mtw_portal import access
 
 
 def employer_member_set(
@@ -18,11 +19,13 @@ def employer_member_set(
     member, _created = EmployerMember.objects.update_or_create(
         user=user, defaults={"employer": employer, "role": role}
     )
+    access.memberships_forget(user)
     return member
 
 
 def employer_member_remove(*, user) -> None:
     EmployerMember.objects.filter(user=user).delete()
+    access.memberships_forget(user)
 
 
 @transaction.atomic
@@ -91,6 +94,7 @@ def employer_account_request_approve(
             invited_by=decided_by,
         ).user
     EmployerMember.objects.filter(user=user).update(role=EmployerMember.Role.OWNER)
+    access.memberships_forget(user)
     request.state = EmployerAccountRequest.State.APPROVED
     request.decided_by = decided_by
     request.decided_at = timezone.now()
@@ -206,6 +210,7 @@ def employer_colleague_invite(
     member = EmployerMember.objects.select_related("user", "employer").get(user=invitation.user)
     member.role = role
     member.save(update_fields=["role"])
+    access.memberships_forget(invitation.user)
     return member
 
 

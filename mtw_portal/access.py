@@ -16,9 +16,23 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from coalition.models import WorkingGroup
+from employers.models import (
+    Application,
+    EmployerMember,
+    MentorMatch,
+    MentorOffer,
+    Opportunity,
+)
 from mtw_portal.accounts.models import Role
+from mtw_portal.core.models import ImportBatch
+from participants.models import Navigator, Participant
+from placements.models import Placement, RetentionCheck
+from programs.models import Cohort, Enrollment, Program, ProviderStaff
 
 # Each role's landing page after log-in.
 ROLE_HOME = {
@@ -72,42 +86,63 @@ def role_required(*roles: Role) -> Callable:
 # Organization memberships. Each returns the membership of a user who holds the role,
 # or raises PermissionDenied (a role without its membership is a broken account,
 # never a reason to show someone else's data).
+#
+# A page asks for the viewer's membership many times (each scope, each check), so it is read
+# once and kept on the user object. Django builds ``request.user`` afresh for every request,
+# so the cache lives as long as the request and belongs to that one user. Code that keeps a
+# User across a change of membership (services, tests, the shell) is covered by the services
+# that change memberships (``navigator_set``, ``provider_staff_set``, ``employer_member_set``,
+# their ``*_remove`` and ``user_role_grant``): they call ``memberships_forget`` on the user they
+# were given. The role is still checked on every call; only the membership row is kept.
+
+_MEMBERSHIPS = "_access_memberships"
 
 
-def navigator_for(user):
-    from participants.models import Navigator
+def _membership(user, model, related: str):
+    """``user``'s row of ``model`` (with ``related``), or None; read at most once per user object."""
+    cache = getattr(user, _MEMBERSHIPS, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _MEMBERSHIPS, cache)
+    if model not in cache:
+        try:
+            cache[model] = model.objects.select_related(related).get(user=user)
+        except model.DoesNotExist:
+            cache[model] = None
+    return cache[model]
 
+
+def memberships_forget(user) -> None:
+    """Drop the memberships kept on ``user`` (its navigator, provider staff or employer member row)."""
+    if user is not None and getattr(user, _MEMBERSHIPS, None) is not None:
+        setattr(user, _MEMBERSHIPS, None)
+
+
+def navigator_for(user) -> Navigator:
     if not has_role(user, Role.NAVIGATOR):
         raise PermissionDenied
-    try:
-        return Navigator.objects.select_related("organization").get(user=user)
-    except Navigator.DoesNotExist:
-        raise PermissionDenied from None
+    navigator = _membership(user, Navigator, "organization")
+    if navigator is None:
+        raise PermissionDenied
+    return navigator
 
 
-def provider_staff_for(user, *, edit: bool = False):
-    from programs.models import ProviderStaff
-
+def provider_staff_for(user, *, edit: bool = False) -> ProviderStaff:
     if not has_role(user, Role.PROVIDER):
         raise PermissionDenied
-    try:
-        staff = ProviderStaff.objects.select_related("provider").get(user=user)
-    except ProviderStaff.DoesNotExist:
-        raise PermissionDenied from None
-    if edit and not staff.can_edit:
+    staff = _membership(user, ProviderStaff, "provider")
+    if staff is None or (edit and not staff.can_edit):
         raise PermissionDenied
     return staff
 
 
-def employer_member_for(user):
-    from employers.models import EmployerMember
-
+def employer_member_for(user) -> EmployerMember:
     if not has_role(user, Role.EMPLOYER):
         raise PermissionDenied
-    try:
-        return EmployerMember.objects.select_related("employer").get(user=user)
-    except EmployerMember.DoesNotExist:
-        raise PermissionDenied from None
+    member = _membership(user, EmployerMember, "employer")
+    if member is None:
+        raise PermissionDenied
+    return member
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,16 +164,12 @@ def employer_member_for(user):
 
 def confirmed_enrollments_at(provider_id):
     """Enrollments at ``provider_id`` that are relationships the participant made or confirmed."""
-    from programs.models import Enrollment
-
     return Enrollment.objects.filter(
         cohort__program__provider_id=provider_id, partner_confirmed_at__isnull=False
     )
 
 
 def participants_visible_to(user):
-    from participants.models import Participant
-
     everyone = Participant.objects.all()
     if has_role(user, Role.STAFF):
         return everyone
@@ -232,26 +263,22 @@ def can_confirm_enrollment(user, enrollment) -> bool:
 
 def participant_for(user, pk: int, *, edit: bool = False):
     """Participant ``pk`` if visible to ``user`` (else 404); with ``edit``, if they may change it (403)."""
-    from django.shortcuts import get_object_or_404
-
     participant = get_object_or_404(participants_visible_to(user).select_related("user"), pk=pk)
     if edit and not can_edit_participant(user, participant):
         raise PermissionDenied
     return participant
 
 
-def own_participant(user):
-    """The signed-in participant's own record (created at sign-up)."""
-    from participants.models import Participant
-
+def own_participant(user) -> Participant:
+    """The signed-in participant's own record. Only read: every way a participant account comes
+    to be (sign-up, an invitation, a role granted, a roster import) creates the record with it,
+    so a participant without one is a broken account (403), like a role without its membership."""
     if not has_role(user, Role.PARTICIPANT):
         raise PermissionDenied
-    from participants.services import participant_ensure
-
     try:
         return Participant.objects.select_related("user", "navigator__user", "organization").get(user=user)
     except Participant.DoesNotExist:
-        return participant_ensure(user=user)
+        raise PermissionDenied from None
 
 
 def can_edit_participant(user, participant) -> bool:
@@ -286,8 +313,6 @@ def participants_supported_by(user):
     The support ledger and support requests are scoped with this, never with
     ``participants_visible_to`` (provider staff see their enrollees, not their support).
     """
-    from participants.models import Participant
-
     if has_role(user, Role.STAFF, Role.NAVIGATOR):
         return participants_visible_to(user)
     return Participant.objects.none()
@@ -299,8 +324,6 @@ def participants_supported_by(user):
 
 def programs_managed_by(user):
     """Programs whose cohorts and rosters ``user`` may see: their provider's, or all for grant staff."""
-    from programs.models import Program
-
     if has_role(user, Role.STAFF):
         return Program.objects.all()
     if has_role(user, Role.PROVIDER):
@@ -319,8 +342,6 @@ def can_manage_provider(user, provider) -> bool:
 
 
 def program_for(user, pk: int, *, edit: bool = False):
-    from django.shortcuts import get_object_or_404
-
     program = get_object_or_404(programs_managed_by(user).select_related("provider"), pk=pk)
     if edit and not can_manage_provider(user, program.provider):
         raise PermissionDenied
@@ -328,10 +349,6 @@ def program_for(user, pk: int, *, edit: bool = False):
 
 
 def cohort_for(user, pk: int, *, edit: bool = False):
-    from django.shortcuts import get_object_or_404
-
-    from programs.models import Cohort
-
     cohort = get_object_or_404(
         Cohort.objects.filter(program__in=programs_managed_by(user)).select_related("program__provider"),
         pk=pk,
@@ -345,8 +362,6 @@ def enrollments_visible_to(user):
     """Enrollments ``user`` may see and act on. A provider's staff see their programs' confirmed
     enrollments; the roster also lists the unconfirmed ones, as an email and "awaiting the person's
     confirmation" (``roster_enrollments_visible_to``), never with the person's record."""
-    from programs.models import Enrollment
-
     if has_role(user, Role.STAFF):
         return Enrollment.objects.all()
     if has_role(user, Role.PROVIDER):
@@ -358,8 +373,6 @@ def enrollments_visible_to(user):
 
 def roster_enrollments_visible_to(user):
     """The rows of a provider's rosters: confirmed or not (grant staff: all)."""
-    from programs.models import Enrollment
-
     if has_role(user, Role.STAFF, Role.PROVIDER):
         return Enrollment.objects.filter(cohort__program__in=programs_managed_by(user))
     return Enrollment.objects.none()
@@ -371,8 +384,6 @@ def enrollment_for(user, pk: int, *, action: str | None = None):
     Actions: the provider's staff (editors) and grant staff may do all; navigators of the
     participant's organization may ``enroll`` (an application) and ``withdraw``.
     """
-    from django.shortcuts import get_object_or_404
-
     enrollment = get_object_or_404(
         enrollments_visible_to(user).select_related("participant__user", "cohort__program__provider"), pk=pk
     )
@@ -384,11 +395,6 @@ def enrollment_for(user, pk: int, *, action: str | None = None):
 def enrollment_to_confirm_for(user, pk: int):
     """An enrollment whose link ``user`` may confirm or decline: the participant's own, or one of a
     participant of the navigator's organization (else 404)."""
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
-    from programs.models import Enrollment
-
     enrollment = get_object_or_404(
         Enrollment.objects.filter(participant__in=participants_visible_to(user)).select_related(
             "participant", "cohort__program__provider"
@@ -418,11 +424,6 @@ def can_act_on_enrollment(user, enrollment, action: str) -> bool:
 
 
 def import_batch_for(user, pk: int, *, kind: str):
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
-    from mtw_portal.core.models import ImportBatch
-
     batch = get_object_or_404(
         ImportBatch.objects.select_related("uploaded_by", "scope_provider"), pk=pk, kind=kind
     )
@@ -444,8 +445,6 @@ def import_batch_for(user, pk: int, *, kind: str):
 
 
 def opportunities_managed_by(user):
-    from employers.models import Opportunity
-
     if has_role(user, Role.STAFF):
         return Opportunity.objects.all()
     if has_role(user, Role.EMPLOYER):
@@ -455,14 +454,10 @@ def opportunities_managed_by(user):
 
 def opportunity_for(user, pk: int):
     """An opportunity ``user`` manages (their employer's; any for grant staff), else 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(opportunities_managed_by(user).select_related("employer"), pk=pk)
 
 
 def applications_visible_to(user):
-    from employers.models import Application
-
     if has_role(user, Role.STAFF):
         return Application.objects.all()
     if has_role(user, Role.EMPLOYER):
@@ -480,8 +475,6 @@ def application_actions(user) -> frozenset[str]:
     ``Application.MOVES`` says which side makes which move; this says who acts for each side: an
     employer's members and grant staff for the employer, the participant for themselves. Navigators
     make none."""
-    from employers.models import Application
-
     side = {
         Role.EMPLOYER: Application.EMPLOYER_SIDE,
         Role.STAFF: Application.EMPLOYER_SIDE,
@@ -492,8 +485,6 @@ def application_actions(user) -> frozenset[str]:
 
 def application_for(user, pk: int, *, action: str | None = None):
     """An application visible to ``user`` (else 404), checked for ``action`` (else 403)."""
-    from django.shortcuts import get_object_or_404
-
     application = get_object_or_404(
         applications_visible_to(user).select_related("opportunity__employer", "participant__user"), pk=pk
     )
@@ -503,8 +494,6 @@ def application_for(user, pk: int, *, action: str | None = None):
 
 
 def placements_visible_to(user):
-    from placements.models import Placement
-
     if has_role(user, Role.STAFF):
         return Placement.objects.all()
     if has_role(user, Role.EMPLOYER):
@@ -517,8 +506,6 @@ def placements_visible_to(user):
 def placement_for(user, pk: int, *, edit: bool = False):
     """A placement visible to ``user`` (else 404); ``edit``: navigators of the person's organization
     and grant staff (else 403)."""
-    from django.shortcuts import get_object_or_404
-
     placement = get_object_or_404(
         placements_visible_to(user).select_related("employer", "participant__user", "standard"), pk=pk
     )
@@ -528,16 +515,12 @@ def placement_for(user, pk: int, *, edit: bool = False):
 
 
 def retention_checks_visible_to(user):
-    from placements.models import RetentionCheck
-
     return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
 
 
 def retention_check_for(user, pk: int, *, edit: bool = False):
     """A retention check of a placement visible to ``user`` (else 404); ``edit`` (record its
     outcome): navigators of the person's organization and grant staff (else 403)."""
-    from django.shortcuts import get_object_or_404
-
     checks = retention_checks_visible_to(user).select_related(
         "placement__participant__user", "placement__employer"
     )
@@ -567,8 +550,6 @@ def can_act_on_application(user, application, action: str) -> bool:
 
 def can_manage_employer(user, employer) -> bool:
     """May change ``employer``'s details and invite colleagues: its owners."""
-    from employers.models import EmployerMember
-
     if not has_role(user, Role.EMPLOYER):
         return False
     member = employer_member_for(user)
@@ -581,16 +562,10 @@ def can_manage_employer(user, employer) -> bool:
 
 def mentor_offer_for(user, pk: int):
     """One of the signed-in employer member's own mentor offers, else 404."""
-    from django.shortcuts import get_object_or_404
-
-    from employers.models import MentorOffer
-
     return get_object_or_404(MentorOffer.objects.filter(member=employer_member_for(user)), pk=pk)
 
 
 def mentor_matches_visible_to(user):
-    from employers.models import MentorMatch
-
     if has_role(user, Role.EMPLOYER):
         return MentorMatch.objects.filter(offer__member=employer_member_for(user))
     return MentorMatch.objects.filter(participant__in=participants_supported_by(user))
@@ -598,10 +573,6 @@ def mentor_matches_visible_to(user):
 
 def mentor_match_for(user, pk: int):
     """A match ``user`` may end: of their organization's participants (navigators), any (grant staff)."""
-    from django.shortcuts import get_object_or_404
-
-    from employers.models import MentorMatch
-
     return get_object_or_404(
         MentorMatch.objects.filter(participant__in=participants_supported_by(user)).select_related(
             "participant__user", "offer__member__user"
@@ -617,8 +588,6 @@ def mentor_match_for(user, pk: int):
 
 
 def coalition_groups_visible_to(user):
-    from coalition.models import WorkingGroup
-
     if is_grant_staff(user):
         return WorkingGroup.objects.all()
     if not (user and user.is_authenticated and user.is_active):
@@ -629,8 +598,6 @@ def coalition_groups_visible_to(user):
 def working_group_for(user, pk: int, *, manage: bool = False):
     """Working group ``pk`` if ``user`` is a member or grant staff (else 404); ``manage``: grant
     staff only (else 403)."""
-    from django.shortcuts import get_object_or_404
-
     group = get_object_or_404(coalition_groups_visible_to(user), pk=pk)
     if manage and not can_manage_coalition(user):
         raise PermissionDenied

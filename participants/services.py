@@ -33,6 +33,7 @@ def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
     navigator, _created = Navigator.objects.update_or_create(
         user=user, defaults={"organization": organization}
     )
+    access.memberships_forget(user)
     return navigator
 
 
@@ -42,6 +43,7 @@ def navigator_remove(*, user) -> None:
         participant.navigator = None
         participant.save(update_fields=["navigator"])
     Navigator.objects.filter(user=user).delete()
+    access.memberships_forget(user)
 
 
 # --- Participants ----------------------------------------------------------------------

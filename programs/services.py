@@ -32,11 +32,13 @@ def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> Pr
     staff, _created = ProviderStaff.objects.update_or_create(
         user=user, defaults={"provider": provider, "can_edit": can_edit}
     )
+    access.memberships_forget(user)
     return staff
 
 
 def provider_staff_remove(*, user) -> None:
     ProviderStaff.objects.filter(user=user).delete()
+    access.memberships_forget(user)
 
 
 # --- Programs and cohorts ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from employers.models import Employer
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.services import user_role_grant
 from participants.models import CommunityOrganization
+from participants.services import participant_ensure
 from programs.models import Provider
 
 PASSWORD = "correct-horse-battery-staple"
@@ -79,7 +80,10 @@ def totp_code(user: User) -> str:
 
 
 def participant_user(**kwargs) -> User:
-    return UserFactory(**kwargs)
+    """A participant account with its (empty) participant record, as sign-up makes them."""
+    user = UserFactory(**kwargs)
+    participant_ensure(user=user)
+    return user
 
 
 def _granted(role: Role, organization=None, **kwargs) -> User:
@@ -138,8 +142,6 @@ def cohort(*, program, start_date=None, end_date=None, seats: int = 20):
 def participant_record(user: User | None = None, *, intake: bool = True, organization=None):
     """The participant record of ``user`` (a new participant when None), with intake done."""
     from django.utils import timezone
-
-    from participants.services import participant_ensure
 
     user = user or participant_user()
     record = participant_ensure(user=user)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.accounts.models import Invitation, RoleChange, User
+from mtw_portal.accounts.models import Invitation, Role, RoleChange, User
+from participants.services import participant_ensure
 
 
 @admin.register(User)
@@ -20,6 +21,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        # An account added here is a participant (the role is granted in the portal): it gets
+        # its participant record now, as at sign-up.
+        super().save_model(request, obj, form, change)
+        if not change and obj.role == Role.PARTICIPANT:
+            participant_ensure(user=obj)
 
 
 @admin.register(RoleChange)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mtw_portal import access
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, RoleChange, User
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.queue import enqueue_on_commit
@@ -62,6 +63,7 @@ def user_role_grant(*, user: User, role: str, organization=None, granted_by: Use
     if granted_by is not None and granted_by.pk == user.pk and role != user.role:
         raise ValidationError(_("You cannot change your own role; ask another grant staff member."))
 
+    access.memberships_forget(user)  # the caller's object; the services below forget on this one
     user = User.objects.select_for_update().get(pk=user.pk)
     old_role = user.role
     _memberships_clear(user)

@@ -93,3 +93,27 @@ def test_people_list_queries_stay_constant_as_people_grow(client, grant_staff, d
         factories.employer_user(employer=factories.EmployerFactory())
     with django_assert_max_num_queries(8):
         client.get(reverse("accounts:people_list"))
+
+
+def test_a_changed_membership_is_seen_at_once_on_the_same_user_object(navigator, grant_staff, united_way):
+    """access keeps a membership on the user object for the request; a role grant drops it."""
+    from mtw_portal import access
+
+    assert access.navigator_for(navigator).organization.code == "oic"
+    user_role_grant(user=navigator, role=Role.NAVIGATOR, organization=united_way, granted_by=grant_staff)
+    assert access.navigator_for(navigator).organization == united_way
+
+
+def test_an_account_added_in_the_admin_site_gets_its_participant_record(client, grant_staff):
+    from participants.models import Participant
+
+    grant_staff.is_staff = grant_staff.is_superuser = True
+    grant_staff.save()
+    client.force_login(grant_staff)
+    passphrase = "a-long-passphrase-1"
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {"email": "added@example.test", "password1": passphrase, "password2": passphrase},
+    )
+    assert response.status_code == 302
+    assert Participant.objects.filter(user__email="added@example.test", intake_completed_at=None).exists()

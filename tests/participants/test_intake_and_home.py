@@ -156,3 +156,12 @@ def test_other_roles_cannot_use_the_participant_pages(client, navigator):
     client.force_login(navigator)
     assert client.get(reverse("participants:profile")).status_code == 403
     assert client.get(reverse("participants:profile_download")).status_code == 403
+
+
+def test_the_participant_pages_only_read_the_record_never_create_it(client, db):
+    """Every way an account is made creates its record; one without is broken: 403, nothing created."""
+    broken = factories.UserFactory()
+    client.force_login(broken)
+    assert client.get(reverse("participants:home")).status_code == 403
+    assert client.get(reverse("participants:profile")).status_code == 403
+    assert not Participant.objects.filter(user=broken).exists()

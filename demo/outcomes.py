@@ -10,6 +10,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from outcomes import services as outcome_services
+from outcomes.models import OutcomeSnapshot
+
 HISTORY_MONTHS = 12
 OLD_SNAPSHOT_DAYS = 300
 
@@ -29,9 +32,6 @@ def _month_starts(today: date, months: int) -> list[date]:
 def seed() -> bool:
     """Store snapshots for the 1st of each of the past 12 months and today. Idempotent: False (and
     nothing done) when a snapshot older than 300 days is there already."""
-    from outcomes import services as outcome_services
-    from outcomes.models import OutcomeSnapshot
-
     today = timezone.localdate()
     if OutcomeSnapshot.objects.filter(as_of__lt=today - timedelta(days=OLD_SNAPSHOT_DAYS)).exists():
         return False

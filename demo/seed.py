@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from demo import coalition as coalition_demo
+from demo import employers as demo_employers
+from demo import outcomes as demo_outcomes
+from demo import training as demo_training
 from employers.models import Employer, EmployerMember
 from employers.services import employer_create, employer_member_set
 from mtw_portal.accounts.models import Role, User
+from mtw_portal.accounts.selectors import user_organization
 from mtw_portal.accounts.services import user_role_grant
 from participants.models import CommunityOrganization
 from programs.models import Provider
@@ -85,8 +90,6 @@ def _account(spec: DemoAccount, password: str) -> tuple[User, bool]:
 
 
 def _current_organization(user: User):
-    from mtw_portal.accounts.selectors import user_organization
-
     return user_organization(
         User.objects.select_related(
             "navigator__organization", "provider_staff__provider", "employer_member__employer"
@@ -96,11 +99,6 @@ def _current_organization(user: User):
 
 @transaction.atomic
 def seed(*, password: str) -> dict[str, int]:
-    from demo import coalition as coalition_demo
-    from demo import employers as demo_employers
-    from demo import outcomes as demo_outcomes
-    from demo import training as demo_training
-
     _employers()
     results = [_account(spec, password) for spec in DEMO_ACCOUNTS]
     accounts = {user.email: user for user, _created in results}

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -220,8 +221,6 @@ class Opportunity(BenefitFields):
 
 
 def _resume_path(instance, filename: str) -> str:
-    import uuid
-
     return f"resumes/{instance.participant_id}/{uuid.uuid4().hex}.pdf"
 
 

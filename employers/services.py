@@ -3,14 +3,27 @@ applications and mentoring. (Placements, the good-job standard and retention: ``
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from employers.models import Application, Employer, EmployerAccountRequest, EmployerMember
+from employers.models import (
+    Application,
+    Employer,
+    EmployerAccountRequest,
+    EmployerMember,
+    Kind,
+    MentorMatch,
+    MentorOffer,
+    Opportunity,
+)
+from employers.validators import validate_resume
 from mtw_portal import access
+from mtw_portal.accounts.models import Role, User
+from mtw_portal.accounts.services import user_invite, user_role_grant
+from programs.services import skills_from_names
 
 
 def employer_member_set(
@@ -26,6 +39,14 @@ def employer_member_set(
 def employer_member_remove(*, user) -> None:
     EmployerMember.objects.filter(user=user).delete()
     access.memberships_forget(user)
+
+
+def memberships_for_role(sender, *, user, role, organization, **_signal) -> None:
+    """Receives ``accounts.signals.role_granted``: an employer's membership for the employer role,
+    none for another."""
+    employer_member_remove(user=user)
+    if role == Role.EMPLOYER:
+        employer_member_set(user=user, employer=organization)
 
 
 @transaction.atomic
@@ -68,9 +89,6 @@ def employer_account_request_approve(
     *, account_request: EmployerAccountRequest, decided_by, employer: Employer | None = None, note: str = ""
 ):
     """Approve: the employer (new unless an existing one is chosen) and an invited owner account."""
-    from mtw_portal.accounts.models import Role, User
-    from mtw_portal.accounts.services import user_invite, user_role_grant
-
     request = _request_for_decision(account_request.pk)
     if employer is None:
         employer = employer_create(
@@ -145,9 +163,6 @@ def employer_profile_update(
     *, employer: Employer, by, name: str, industry: str = "", size: str = "", website: str = ""
 ) -> Employer:
     """The employer's own details, changed by one of its owners."""
-    from django.core.exceptions import PermissionDenied
-
-    from mtw_portal import access
 
     if not access.can_manage_employer(by, employer):
         raise PermissionDenied
@@ -171,11 +186,6 @@ def employer_colleague_invite(
     account is made (``None``), the address's holder is emailed a note instead, and the owner's
     page reads exactly as for a new address.
     """
-    from django.core.exceptions import PermissionDenied
-
-    from mtw_portal import access
-    from mtw_portal.accounts.models import Role, User
-    from mtw_portal.accounts.services import user_invite
 
     if not access.can_manage_employer(by_member.user, by_member.employer):
         raise PermissionDenied
@@ -217,8 +227,6 @@ def employer_colleague_invite(
 def _opportunity_pay_errors(opportunity) -> dict[str, str]:
     """Every opportunity is paid: an hourly wage, or (a micro-internship only) a fixed fee with
     the hours it should take, so its effective hourly rate can be shown."""
-    from employers.models import Kind
-
     micro = opportunity.kind == Kind.MICRO_INTERNSHIP
     if opportunity.fixed_fee is not None:
         errors = {}
@@ -238,8 +246,6 @@ def _opportunity_pay_errors(opportunity) -> dict[str, str]:
 
 def _opportunity_opening_errors(opportunity) -> dict[str, str]:
     """What an opportunity needs before it goes on the board, besides its pay."""
-    from employers.models import Kind
-
     errors = _opportunity_pay_errors(opportunity)
     if not opportunity.is_remote and not opportunity.location.strip():
         errors["location"] = _("Give the location, or mark the opportunity as remote.")
@@ -253,9 +259,6 @@ def _opportunity_opening_errors(opportunity) -> dict[str, str]:
 @transaction.atomic
 def opportunity_save(*, opportunity=None, employer: Employer, by, skills: list[str] | None = None, **fields):
     """Create (a draft, ``opportunity=None``) or update an opportunity of ``employer``."""
-    from employers.models import Opportunity
-    from programs.services import skills_from_names
-
     unknown = set(fields) - set(OPPORTUNITY_FIELDS)
     if unknown:
         raise TypeError(f"unknown opportunity fields: {sorted(unknown)}")
@@ -294,8 +297,6 @@ OPPORTUNITY_STATE_ACTIONS = ("open", "reopen", "close")
 def opportunity_set_state(*, opportunity, by, action: str):
     """``open`` (a draft, or ``reopen`` a closed one) puts it on the board; ``close`` takes it off.
     Closing stops new applications; the applicants already in the pipeline stay."""
-    from employers.models import Opportunity
-
     State = Opportunity.State
     opportunity = Opportunity.objects.select_for_update().select_related("employer").get(pk=opportunity.pk)
     if action in ("open", "reopen"):
@@ -319,8 +320,6 @@ def opportunity_set_state(*, opportunity, by, action: str):
 
 
 def opportunity_is_taking_applications(opportunity) -> bool:
-    from employers.models import Opportunity
-
     return opportunity.state == Opportunity.State.OPEN and (
         opportunity.deadline is None or opportunity.deadline >= timezone.localdate()
     )
@@ -329,10 +328,6 @@ def opportunity_is_taking_applications(opportunity) -> bool:
 @transaction.atomic
 def application_create(*, participant, opportunity, note: str = "", resume=None):
     """A participant (with their intake done) applies to an open opportunity, once."""
-    from django.db import IntegrityError
-
-    from employers.models import Application, Opportunity
-    from employers.validators import validate_resume
 
     if participant.intake_completed_at is None:
         raise ValidationError(_("Complete your profile before you apply."))
@@ -358,10 +353,6 @@ def application_create(*, participant, opportunity, note: str = "", resume=None)
 
 
 def _application_for_change(application, by, action: str):
-    from django.core.exceptions import PermissionDenied
-
-    from employers.models import Application
-    from mtw_portal import access
 
     application = (
         Application.objects.select_for_update()
@@ -405,8 +396,6 @@ def _check_transition(application, to_state: str) -> None:
 def application_move(*, application, by, to_state: str):
     """The employer moves an applicant through the pipeline: interviewing, offered, declined.
     Hiring goes through ``application_hire``, which records the placement."""
-    from employers.models import Application
-
     State = Application.State
     if to_state not in State.values:
         raise ValidationError(_("Unknown state."))
@@ -430,8 +419,6 @@ def application_move(*, application, by, to_state: str):
 @transaction.atomic
 def application_withdraw(*, application, by):
     """The applicant takes their application back, while it is still open."""
-    from employers.models import Application
-
     State = Application.State
     application = _application_for_change(application, by, "withdraw")
     if application.state not in Application.move_named("withdraw").from_states:
@@ -447,9 +434,6 @@ def mentor_offer_save(
     *, member: EmployerMember, offer=None, topics: str, capacity: int, is_active: bool = True
 ):
     """An employer member offers (or changes, or pauses) their mentoring."""
-    from django.core.exceptions import PermissionDenied
-
-    from employers.models import MentorOffer
 
     if offer is not None:
         offer = MentorOffer.objects.select_for_update().get(pk=offer.pk)
@@ -475,10 +459,6 @@ def mentor_offer_save(
 def mentor_match(*, offer, participant, by):
     """A navigator (of the participant's organization) or grant staff pairs a mentor with a participant,
     within the mentor's capacity."""
-    from django.core.exceptions import PermissionDenied
-
-    from employers.models import MentorMatch, MentorOffer
-    from mtw_portal import access
 
     if not access.can_manage_support(by, participant):
         raise PermissionDenied
@@ -498,10 +478,6 @@ def mentor_match(*, offer, participant, by):
 
 @transaction.atomic
 def mentor_match_end(*, match, by):
-    from django.core.exceptions import PermissionDenied
-
-    from employers.models import MentorMatch
-    from mtw_portal import access
 
     match = MentorMatch.objects.select_for_update().select_related("participant").get(pk=match.pk)
     if not access.can_manage_support(by, match.participant):

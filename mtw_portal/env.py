@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -90,8 +91,6 @@ def env_url(name: str, *, schemes: tuple[str, ...], environ: Mapping[str, str] |
 
 
 def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
-    import dj_database_url
-
     try:
         config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     except ValueError as exc:

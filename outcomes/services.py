@@ -6,12 +6,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mtw_portal.core.changes import outcomes_changed
+from mtw_portal.core.models import GrantSettings
+from mtw_portal.core.queue import enqueue_later
 from mtw_portal.core.services import GRANT_SETTINGS_PK, grant_settings
+from outcomes.models import OutcomeSnapshot
+from outcomes.rollup import outcomes_compute
 
 # Any constant shared by every roll-up: the key of PostgreSQL's transaction-level advisory lock.
 _ROLLUP_LOCK_KEY = 7_260_001
@@ -25,8 +30,6 @@ def _rollup_lock() -> None:
     """Serialize roll-ups until the transaction ends. PostgreSQL: an advisory lock, which blocks no
     other writer (a row lock on the settings would hold up every write that requests a roll-up).
     SQLite allows one writing transaction at a time anyway."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK_KEY])
@@ -40,10 +43,6 @@ def outcomes_rollup(*, as_of=None):
     history), so two at once store the same figures; a run killed midway wrote nothing, since the
     figures are computed and stored in one transaction.
     """
-    from django.db.models import F
-
-    from outcomes.models import OutcomeSnapshot
-    from outcomes.rollup import outcomes_compute
 
     as_of = as_of or timezone.localdate()
     grant = grant_settings()
@@ -74,11 +73,7 @@ def outcomes_rollup_request() -> bool:
     broker is down the claim is released; the nightly run catches up anyway.
     """
 
-    from django.db.models import Q
 
-    from mtw_portal.core.models import GrantSettings
-    from mtw_portal.core.queue import enqueue_later
-    from outcomes.tasks import outcomes_rollup as outcomes_rollup_task
 
     grant_settings()
     now = timezone.now()
@@ -91,6 +86,8 @@ def outcomes_rollup_request() -> bool:
     )
     if not claimed:
         return False
+    from outcomes.tasks import outcomes_rollup as outcomes_rollup_task  # task <-> service cycle
+
     if not enqueue_later(outcomes_rollup_task, delay):
         GrantSettings.objects.filter(pk=GRANT_SETTINGS_PK, rollup_pending_until=due).update(
             rollup_pending_until=None
@@ -104,8 +101,6 @@ def rollup_on_commit(**_signal) -> None:
     """Receives ``core.changes.figures_changed``, sent by every write that changes the outcome
     figures: requests a roll-up once the write is committed (nothing if it rolls back; the claim then holds no lock inside the writer's transaction).
     Once per transaction: an import of 500 rows asks once."""
-    from django.db import connection
-
     if any(callback[1] is outcomes_rollup_request for callback in connection.run_on_commit):
         return
     transaction.on_commit(outcomes_rollup_request)
@@ -115,8 +110,6 @@ def rollup_on_commit(**_signal) -> None:
 @transaction.atomic
 def grant_settings_update(*, by, target_trained: int, target_placed_good_jobs: int, grant_end_date):
     """Grant staff change the targets or the end date; the next roll-up reports against them."""
-    from mtw_portal.core.models import GrantSettings
-
     row = GrantSettings.objects.select_for_update().get(pk=grant_settings().pk)
     if target_placed_good_jobs > target_trained:
         raise ValidationError(

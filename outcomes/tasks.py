@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from outcomes import services as outcome_services
+
 
 @shared_task
 def outcomes_rollup() -> str:
     """Nightly (beat) and soon after changes (debounced): store today's outcome snapshot."""
-    from outcomes import services as outcome_services
-
     return outcome_services.outcomes_rollup().as_of.isoformat()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
+from mtw_portal.core.forms import apply_validation_error
 from mtw_portal.core.tables import FORMATS, table_response, workbook_response
 from outcomes import services as outcome_services
 from outcomes.board import Board
 from outcomes.drill import drill_is_shown, drill_parse, drill_people, drill_url
+from outcomes.forms import GrantTargetsForm
 from outcomes.selectors import outcome_snapshot_history
 
 PEOPLE_PER_PAGE = 50
@@ -60,8 +66,6 @@ def _render_board(request, board: Board, *, downloads: str, workbook: str, links
 
 @access.role_required(Role.STAFF)
 def dashboard(request):
-    from django.urls import reverse
-
     return _render_board(
         request,
         _staff_board(),
@@ -73,8 +77,6 @@ def dashboard(request):
 
 @access.role_required(Role.PROVIDER)
 def provider_dashboard(request):
-    from django.urls import reverse
-
     return _render_board(
         request,
         _provider_board(request.user),
@@ -150,12 +152,6 @@ def people(request):
 
 @access.role_required(Role.STAFF)
 def targets(request):
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from mtw_portal.core.forms import GrantTargetsForm, apply_validation_error
-    from outcomes import services as outcome_services
 
     current = outcome_services.grant_settings()
     form = GrantTargetsForm(

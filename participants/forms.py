@@ -13,7 +13,9 @@ from participants.models import (
     SupportRequest,
     SupportType,
 )
+from participants.selectors import navigator_list
 from participants.services import INTAKE_FIELDS
+from programs.selectors import cohorts_open_for_enrollment
 
 
 class DateInput(forms.DateInput):
@@ -161,8 +163,6 @@ class StaffAssignForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from participants.selectors import navigator_list
-
         super().__init__(*args, **kwargs)
         self.fields["navigator"].queryset = navigator_list()
 
@@ -258,8 +258,6 @@ class EnrollForm(forms.Form):
     note = SingleLineCharField(label=_("Note for the provider (optional)"), max_length=2000, required=False)
 
     def __init__(self, *args, **kwargs):
-        from programs.selectors import cohorts_open_for_enrollment
-
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts_open_for_enrollment()
 

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -223,9 +226,6 @@ class BudgetLine(models.Model):
 
 
 def _receipt_path(instance, filename: str) -> str:
-    import uuid
-    from pathlib import Path
-
     return f"receipts/{instance.participant_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 

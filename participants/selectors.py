@@ -6,6 +6,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from participants.models import (
@@ -17,6 +20,9 @@ from participants.models import (
     SupportRequest,
     SupportType,
 )
+from programs.models import Enrollment
+from programs.selectors import enrollment_list_for_participant
+from programs.selectors import enrollments_awaiting_confirmation as awaiting
 
 ZERO = Decimal("0.00")
 
@@ -54,24 +60,18 @@ def navigator_list() -> QuerySet[Navigator]:
 
 def enrollment_list_visible(*, viewer, participant: Participant):
     """``participant``'s enrollments that ``viewer`` may see: provider staff see only their provider's."""
-    from programs.selectors import enrollment_list_for_participant
-
     return enrollment_list_for_participant(participant=participant).filter(
         pk__in=access.enrollments_visible_to(viewer).values("pk")
     )
 
 
 def enrollments_awaiting_confirmation(*, participant: Participant):
-    from programs.selectors import enrollments_awaiting_confirmation as awaiting
-
     return awaiting(participant=participant)
 
 
 def completed_enrollment_list_visible(*, viewer, participant: Participant):
     """``participant``'s completed enrollments that ``viewer`` may see, each with its six-month
     follow-up (``follow_up``, when recorded) and who recorded it."""
-    from programs.models import Enrollment
-
     return (
         enrollment_list_visible(viewer=viewer, participant=participant)
         .filter(status=Enrollment.Status.COMPLETED)
@@ -149,14 +149,10 @@ def budget_line_usual_for(*, type: str) -> BudgetLine | None:
 
 
 def support_request_for(*, viewer, pk: int) -> SupportRequest:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(support_request_list(viewer=viewer, state=""), pk=pk)
 
 
 def support_item_for(*, viewer, pk: int) -> SupportItem:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(support_ledger(viewer=viewer), pk=pk)
 
 
@@ -165,9 +161,6 @@ def support_item_receipt_for(*, viewer, pk: int) -> SupportItem:
 
     Anyone else (provider staff of the person's training included) gets 404.
     """
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
     item = get_object_or_404(
         SupportItem.objects.filter(participant__in=access.participants_visible_to(viewer))
         .exclude(receipt="")
@@ -181,9 +174,6 @@ def support_item_receipt_for(*, viewer, pk: int) -> SupportItem:
 
 def next_steps(*, participant: Participant, enrollments) -> list[str]:
     """What the participant should do next, in order, as short sentences."""
-    from django.utils.translation import gettext as _
-
-    from programs.models import Enrollment
 
     statuses = {e.status for e in enrollments}
     steps = []

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
-from mtw_portal.accounts.models import Role
+from mtw_portal.accounts.models import Role, User
+from mtw_portal.accounts.services import invitation_create
 from mtw_portal.audit.services import change_history_forget_participant
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
@@ -44,6 +50,16 @@ def navigator_remove(*, user) -> None:
         participant.save(update_fields=["navigator"])
     Navigator.objects.filter(user=user).delete()
     access.memberships_forget(user)
+
+
+def memberships_for_role(sender, *, user, role, organization, **_signal) -> None:
+    """Receives ``accounts.signals.role_granted``: a navigator's membership for the navigator role
+    (none for another); a participant's record for the participant role."""
+    navigator_remove(user=user)
+    if role == Role.NAVIGATOR:
+        navigator_set(user=user, organization=organization)
+    elif role == Role.PARTICIPANT:
+        participant_ensure(user=user)
 
 
 # --- Participants ----------------------------------------------------------------------
@@ -340,10 +356,6 @@ def participant_create_invited(
     """A participant someone else registered (a roster import): an account to claim by emailed invitation.
 
     ``invite=False`` (demo data only) creates the unclaimed account without emailing anyone."""
-    from allauth.account.models import EmailAddress
-
-    from mtw_portal.accounts.models import User
-    from mtw_portal.accounts.services import invitation_create
 
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -395,8 +407,6 @@ ANONYMIZED_EMAIL_DOMAIN = "anonymized.invalid"  # .invalid never resolves (RFC 2
 
 def user_sessions_end(*, user) -> int:
     """Delete every database session of ``user``: they are signed out on their next request."""
-    from django.contrib.sessions.models import Session
-
     ended = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
@@ -509,11 +519,6 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     enrollments, placements, support items, mentoring and checks with their amounts and dates.
     ``by`` is the grant staff member (None: the management command). Running it twice changes nothing.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     if by is not None and not access.can_deactivate_participant(by, participant):
         raise ValidationError(_("Only grant staff can anonymize a participant."))
     participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)

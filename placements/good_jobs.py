@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from employers.models import JOB_KINDS
 from placements.models import GoodJobStandard, Placement
 
@@ -43,8 +45,6 @@ def failed_tests(
 
 def judge(placement: Placement, *, standard: GoodJobStandard | None = None) -> None:
     """Set the judgement (in memory) against ``standard``, or the one in force on the start date."""
-    from django.utils import timezone
-
     standard = standard if standard is not None else standard_in_force(placement.start_date)
     placement.standard = standard
     placement.failed_tests = failed_tests(

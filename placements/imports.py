@@ -52,6 +52,7 @@ from mtw_portal.core.imports import (
     parse_iso_date,
     sort_errors,
 )
+from participants import services as participant_services
 from participants.selectors import participant_of
 from placements import services as placement_services
 from placements.good_jobs import failed_tests
@@ -431,8 +432,6 @@ class PlacementImporter(Importer):
     # --- Phase 2: write, all or nothing ---------------------------------------------------
 
     def _write(self, plan: _Plan) -> None:
-        from participants import services as participant_services
-
         employers = dict(plan.employers)
         for key, (name, row) in plan.new_employers.items():
             employers[key] = self._service(row, "employer", services.employer_create, name=name)

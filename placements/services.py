@@ -9,19 +9,23 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employers import services as employers_services
-from employers.models import Employer
+from employers.models import JOB_KINDS, Employer, Kind
 from employers.services import employer_find_or_create
+from mtw_portal import access
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
+from placements.good_jobs import judge
+from placements.models import GoodJobStandard, Placement, RetentionCheck
 
 RETENTION_DAYS = (90, 180)
 
@@ -58,10 +62,6 @@ def placement_save(
 ):
     """Create or update a placement, judge it against the standard in force on its start date,
     and (for jobs) schedule its 90- and 180-day retention checks."""
-    from employers.models import Kind
-    from placements.good_jobs import judge
-    from placements.models import Placement
-
     unknown = set(fields) - set(PLACEMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown placement fields: {sorted(unknown)}")
@@ -91,9 +91,6 @@ def placement_save(
 
 def retention_checks_schedule(*, placement) -> None:
     """The 90- and 180-day checks of a job placement (idempotent; none for internships)."""
-    from employers.models import JOB_KINDS
-    from placements.models import RetentionCheck
-
     if placement.kind not in JOB_KINDS:
         placement.retention_checks.filter(outcome="").delete()
         return
@@ -122,8 +119,6 @@ def good_job_standard_create(
     source: str,
 ):
     """A new version of the standard. Past judgements stay as they are until staff re-judge."""
-    from placements.models import GoodJobStandard
-
     if GoodJobStandard.objects.filter(effective_from=effective_from).exists():
         raise ValidationError({"effective_from": _("A version already starts on this date.")})
     standard = GoodJobStandard(
@@ -144,9 +139,6 @@ def good_job_standard_create(
 def placements_rejudge(*, placements=None) -> dict[str, int]:
     """Judge placements again against the standard in force on each start date: an explicit staff
     action, never a side effect of editing the standard. Returns how many changed."""
-    from placements.good_jobs import judge
-    from placements.models import Placement
-
     changed = unchanged = 0
     queryset = placements if placements is not None else Placement.objects.all()
     for pk in queryset.values_list("pk", flat=True).iterator():
@@ -175,8 +167,6 @@ def retention_link_token(check) -> str:
 
 def retention_check_from_token(token: str):
     """The check a link names, if the link is genuine and not expired; None otherwise."""
-    from placements.models import RetentionCheck
-
     try:
         data = signing.loads(
             token, salt=_RETENTION_SALT, max_age=timedelta(days=settings.MTW_RETENTION_LINK_DAYS)
@@ -197,8 +187,6 @@ def retention_check_record(
     *, check, outcome: str, evidence: str, by=None, note: str = "", via_link: bool = False
 ):
     """Record a check's outcome. Through the employer's link it works once."""
-    from placements.models import RetentionCheck
-
     check = RetentionCheck.objects.select_for_update().get(pk=check.pk)
     if via_link and (check.link_used_at is not None or check.outcome):
         raise ValidationError(_("This link has already been used."))
@@ -231,9 +219,6 @@ def retention_reminder_send(*, check_id: int) -> bool:
     A failed send releases the claim and counts an attempt; after RETENTION_REMINDER_MAX_ATTEMPTS
     failures the reminder is no longer tried.
     """
-    from django.db.models import F
-
-    from placements.models import RetentionCheck
 
     now = timezone.now()
     claimed = RetentionCheck.objects.filter(
@@ -282,8 +267,6 @@ def retention_reminders_send_due() -> int:
     """Send every due reminder not yet sent, oldest first (the nightly beat task). Safe to run twice
     at once. A reminder that fails is logged by id and skipped: the others are still sent. No
     reminder about a deactivated participant: the employer is not written to about them."""
-    from placements.models import RetentionCheck
-
     due = RetentionCheck.objects.filter(
         placement__participant__deactivated_at__isnull=True,
         reminder_sent_at=None,
@@ -303,8 +286,6 @@ def retention_reminders_send_due() -> int:
 def application_hire(*, application, by, start_date, **fields):
     """Hire an applicant who was offered the job: the application is hired and a placement
     (source ``hire``, the opportunity's kind) is recorded and judged against the good-job standard."""
-    from placements.models import Placement
-
     application = employers_services.application_for_hire(application=application, by=by)
     if fields.get("hourly_wage") is None:
         raise ValidationError({"hourly_wage": _("Give the hourly wage.")})
@@ -348,10 +329,6 @@ def placement_record(
     """A navigator of the person's organization, or grant staff, records a placement (source
     ``navigator``) or corrects one (keeping its source). ``employer_name`` names an employer not
     in the list: found in any case, or created. The placement is judged again on saving."""
-    from django.core.exceptions import PermissionDenied
-
-    from mtw_portal import access
-    from placements.models import Placement
 
     if not access.can_manage_support(by, participant):
         raise PermissionDenied

@@ -7,7 +7,10 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Training programs")
 
     def ready(self) -> None:
+        from mtw_portal.accounts.signals import role_granted
         from mtw_portal.core.imports import register_importer
         from programs.roster_import import EnrollmentRosterImporter
+        from programs.services import memberships_for_role
 
+        role_granted.connect(memberships_for_role, dispatch_uid="programs.memberships_for_role")
         register_importer("enrollments", EnrollmentRosterImporter)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mtw_portal import access
@@ -49,14 +50,10 @@ def catalogue_programs(
 
 
 def program_public(*, pk: int) -> Program:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(catalogue_programs(), pk=pk)
 
 
 def cohort_public(*, pk: int) -> Cohort:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         cohorts_with_seats().select_related("program__provider").filter(program__is_active=True), pk=pk
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.core.changes import outcomes_changed
 from programs.models import (
     Cohort,
+    CompletionFollowUp,
     Credential,
     CredentialType,
     Enrollment,
@@ -39,6 +42,14 @@ def provider_staff_set(*, user, provider: Provider, can_edit: bool = True) -> Pr
 def provider_staff_remove(*, user) -> None:
     ProviderStaff.objects.filter(user=user).delete()
     access.memberships_forget(user)
+
+
+def memberships_for_role(sender, *, user, role, organization, **_signal) -> None:
+    """Receives ``accounts.signals.role_granted``: a provider's staff membership for the provider
+    role, none for another."""
+    provider_staff_remove(user=user)
+    if role == Role.PROVIDER:
+        provider_staff_set(user=user, provider=organization)
 
 
 # --- Programs and cohorts ----------------------------------------------------------------
@@ -340,9 +351,6 @@ def enrollment_link_confirm(*, enrollment: Enrollment, by) -> Enrollment:
 def enrollment_confirmation_request(*, enrollment: Enrollment) -> None:
     """Email an existing participant that a provider says they are enrolled (after the commit):
     they answer on their home page. A new participant gets the account invitation instead."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
     address = enrollment.participant.user.email
     provider = enrollment.cohort.program.provider.name
     program = enrollment.cohort.program.name
@@ -416,8 +424,6 @@ def enrollment_roster_save(
 def completion_follow_up_record(*, enrollment: Enrollment, status: str, by, note: str = ""):
     """Record what became of someone six months after completing ``enrollment`` (the funder's
     quarterly report counts it). Recording again updates the one row: the last record holds."""
-    from programs.models import CompletionFollowUp
-
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Status.COMPLETED:
         raise ValidationError(_("A follow-up can only be recorded for completed training."))

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -247,8 +248,6 @@ def _status_after(action: str) -> str:
 
 
 def _back_url(request, enrollment) -> str:
-    from django.urls import reverse
-
     if access.has_role(request.user, Role.NAVIGATOR):
         return reverse("participants:detail", args=[enrollment.participant_id])
     return reverse("programs:cohort_roster", args=[enrollment.cohort_id])

@@ -85,7 +85,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import JOB_KINDS, Kind
@@ -94,6 +94,7 @@ from outcomes.rollup import median_wage
 from placements.models import Placement
 from programs.follow_up import follow_up_due
 from programs.models import CompletionFollowUp, Enrollment, Program, WithdrawalReason
+from reports.models import FunderReport
 
 DATA_VERSION = 1
 Status = Enrollment.Status
@@ -564,9 +565,6 @@ def funder_report_data(
     used); by default, read from the database. ``participants=False`` leaves the participant list
     empty, for a page that reads it a page at a time (``ParticipantRows``).
     """
-    from django.utils import translation
-
-    from reports.models import FunderReport
 
     today = today or timezone.localdate()
     with translation.override("en"):  # the stored fallback headings; the page uses the viewer's

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
 from mtw_portal import access
+from mtw_portal.accounts.models import Role
 from mtw_portal.clientip import client_ip
+from participants.services import participant_ensure
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,9 +18,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return access.home_url(request.user)
 
     def save_user(self, request, user, form, commit=True):
-        from mtw_portal.accounts.models import Role
-        from participants.services import participant_ensure
-
         user.role = Role.PARTICIPANT
         user = super().save_user(request, user, form, commit=commit)
         if commit:

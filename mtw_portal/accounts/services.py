@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, RoleChange, User
+from mtw_portal.accounts.signals import role_granted
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.queue import enqueue_on_commit
 
@@ -34,26 +35,12 @@ def _organization_kind(organization) -> str | None:
     }.get(type(organization).__name__)
 
 
-def _memberships_clear(user: User) -> None:
-    from employers.services import employer_member_remove
-    from participants.services import navigator_remove
-    from programs.services import provider_staff_remove
-
-    navigator_remove(user=user)
-    provider_staff_remove(user=user)
-    employer_member_remove(user=user)
-
-
 @transaction.atomic
 def user_role_grant(*, user: User, role: str, organization=None, granted_by: User | None) -> User:
     """Give ``user`` the ``role``, in ``organization`` for the roles that belong to one.
 
     Replaces any previous role and membership, and records the change.
     """
-    from employers.services import employer_member_set
-    from participants.services import navigator_set
-    from programs.services import provider_staff_set
-
     role = Role(role)
     wanted_kind = ROLE_ORGANIZATION.get(role)
     if wanted_kind is None and organization is not None:
@@ -66,17 +53,9 @@ def user_role_grant(*, user: User, role: str, organization=None, granted_by: Use
     access.memberships_forget(user)  # the caller's object; the services below forget on this one
     user = User.objects.select_for_update().get(pk=user.pk)
     old_role = user.role
-    _memberships_clear(user)
-    if role == Role.NAVIGATOR:
-        navigator_set(user=user, organization=organization)
-    elif role == Role.PROVIDER:
-        provider_staff_set(user=user, provider=organization)
-    elif role == Role.EMPLOYER:
-        employer_member_set(user=user, employer=organization)
-    elif role == Role.PARTICIPANT:
-        from participants.services import participant_ensure
-
-        participant_ensure(user=user)
+    # Each domain app makes its membership match the role (accounts/signals.py): the navigator,
+    # provider staff and employer member rows of any previous role go, the new role's is made.
+    role_granted.send(sender=User, user=user, role=role, organization=organization)
     user.role = role
     user.save(update_fields=["role"])
     RoleChange.objects.create(
@@ -126,7 +105,8 @@ def invitation_create(*, user: User, created_by: User | None) -> Invitation:
         created_at=now,
         expires_at=now + timedelta(days=settings.MTW_INVITATION_DAYS),
     )
-    from mtw_portal.accounts.tasks import invitation_send as invitation_send_task
+
+    from mtw_portal.accounts.tasks import invitation_send as invitation_send_task  # task <-> service cycle
 
     enqueue_on_commit(invitation_send_task, invitation.pk)
     return invitation

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from mtw_portal.celery import app
+
 
 def database_state() -> str:
     try:
@@ -19,7 +21,6 @@ def database_state() -> str:
 def broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "inline"
-    from mtw_portal.celery import app
 
     try:
         with app.connection_for_write() as conn:

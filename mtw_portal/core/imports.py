@@ -573,8 +573,6 @@ def name_key(name: str) -> str:
 
 def parse_iso_date(row, column: str, bad):
     """The cell as a date written YYYY-MM-DD; None when empty; ``bad(column, message)`` otherwise."""
-    from datetime import date
-
     value = row[column]
     if not value:
         return None

@@ -22,7 +22,7 @@ from mtw_portal.core.imports import (
     read_table,
     result_from_plan,
 )
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.core.models import GrantSettings, ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +174,4 @@ GRANT_SETTINGS_PK = 1
 
 def grant_settings():
     """The grant's settings row (created with the default targets the first time)."""
-    from mtw_portal.core.models import GrantSettings
-
     return GrantSettings.objects.get_or_create(pk=GRANT_SETTINGS_PK)[0]

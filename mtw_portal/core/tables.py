@@ -26,6 +26,9 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 # The text of a suppressed cell, the same for a small count and for its complement: saying
 # "fewer than 5" on a complement would be false, and telling them apart would point at the small one.
@@ -166,10 +169,6 @@ def sheet_title(title: str, taken: set[str]) -> str:
 def tables_xlsx(tables: list[Table]) -> bytes:
     """A workbook with one sheet per table: the caption, the header row (bold), the rows. Numbers
     stay numbers; text stays text (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)

@@ -2,6 +2,8 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from mtw_portal.core import services
+
 
 @shared_task
 def sessions_clear_expired() -> int:
@@ -14,6 +16,4 @@ def sessions_clear_expired() -> int:
 @shared_task
 def import_batches_purge() -> int:
     """Nightly (beat): delete the import files, rows and previews older than MTW_IMPORT_RETENTION_DAYS."""
-    from mtw_portal.core import services
-
     return services.import_batches_purge()

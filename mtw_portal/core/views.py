@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from coalition.selectors import coalition_counts
+from employers.selectors import employer_account_request_pending_count
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.selectors import user_counts_by_role
@@ -25,9 +28,6 @@ def dispatch(request):
 
 @access.role_required(Role.STAFF)
 def staff_home(request):
-    from coalition.selectors import coalition_counts
-    from employers.selectors import employer_account_request_pending_count
-
     return render(
         request,
         "core/staff_home.html",
@@ -65,8 +65,6 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     # No context processors: the database or anything else may be what failed.
-    from django.http import HttpResponseServerError
-    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
 

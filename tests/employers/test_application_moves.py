@@ -13,6 +13,7 @@ from django.utils import timezone
 from employers import services
 from employers.models import Application
 from mtw_portal import access
+from placements import services as placement_services
 
 State = Application.State
 EMPLOYER_ACTIONS = ["interview", "offer", "hire", "decline"]
@@ -33,7 +34,7 @@ def _take(application, action, *, employer_member, participant):
     if action == "withdraw":
         return services.application_withdraw(application=application, by=participant)
     if action == "hire":
-        return services.application_hire(
+        return placement_services.application_hire(
             application=application,
             by=employer_member,
             start_date=timezone.localdate(),

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from employers import selectors, services
+from employers import services
 from employers.models import Application
+from placements import selectors as placement_selectors
 from placements import services as placement_services
 from placements.models import RetentionCheck
 from tests import factories
@@ -140,7 +141,7 @@ def test_the_funnel_counts_each_step_with_its_traps(client, employer_member, fun
 
 
 def test_each_step_shows_its_share_of_applications(employer, funnel_data):
-    table = selectors.employer_funnel_table(employer=employer)
+    table = placement_selectors.employer_funnel_table(employer=employer)
     shares = {row.key: row.data[1].value for row in table.rows}
     assert shares == {
         "applications": 100.0,
@@ -163,8 +164,8 @@ def test_with_no_applications_the_shares_are_empty_not_an_error(client, employer
 
 
 def test_the_funnel_by_opportunity_counts_each_opportunity(employer, funnel_data):
-    opportunities = selectors.employer_funnel_by_opportunity(employer=employer)
-    table = selectors.employer_funnel_opportunity_table(opportunities=opportunities)
+    opportunities = placement_selectors.employer_funnel_by_opportunity(employer=employer)
+    table = placement_selectors.employer_funnel_opportunity_table(opportunities=opportunities)
     rows = {values[0]: values[1:] for values in by_key(table).values()}
     assert rows == {
         "Junior Developer": ["Full-time job", "Open", 7, 4, 3, 2, 1],
@@ -173,7 +174,7 @@ def test_the_funnel_by_opportunity_counts_each_opportunity(employer, funnel_data
 
 
 def test_the_funnel_by_kind_counts_each_kind(employer, funnel_data):
-    table = selectors.employer_funnel_kind_table(employer=employer)
+    table = placement_selectors.employer_funnel_kind_table(employer=employer)
     assert by_key(table) == {
         "internship": ["Internship", 1, 1, 1, 1, 0, 0, 0],
         "full_time": ["Full-time job", 7, 4, 3, 2, 1, 2, 1],

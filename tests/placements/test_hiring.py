@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from employers import selectors, services
+from employers import services
+from placements import selectors as placement_selectors
 from placements import services as placement_services
 from placements.models import Placement, RetentionCheck
 
@@ -102,7 +103,7 @@ def test_a_hired_application_is_final(application, employer_member, participant)
 
 
 def test_the_hire_form_is_prefilled_from_the_opportunity(application):
-    initial = selectors.application_hire_initial(application=application)
+    initial = placement_selectors.application_hire_initial(application=application)
     assert initial["title"] == "Junior Developer"
     assert initial["hourly_wage"] == Decimal("25.00")
     assert initial["hours_per_week"] == 40
@@ -121,7 +122,7 @@ def test_a_micro_internship_hire_is_prefilled_with_its_effective_rate(employer, 
         hours_per_week=None,
     )
     application = services.application_create(participant=applicant, opportunity=micro)
-    assert selectors.application_hire_initial(application=application)["hourly_wage"] == Decimal("25.00")
+    assert placement_selectors.application_hire_initial(application=application)["hourly_wage"] == Decimal("25.00")
 
 
 def test_the_employer_hires_through_the_form_and_sees_the_judgement(client, employer_member, application):

@@ -320,8 +320,7 @@ def placement_import(request):
 def placement_import_preview(request, pk: int):
     return import_pages.preview(
         request,
-        pk,
-        kind=IMPORT_KIND,
+        access.import_batch_for(request.user, pk, kind=IMPORT_KIND),
         template="placements/import_preview.html",
         preview_url="placements:placement_import_preview",
         upload_url="placements:placement_import",

@@ -39,8 +39,7 @@ def roster_upload(request):
 def roster_preview(request, pk: int):
     return import_pages.preview(
         request,
-        pk,
-        kind=KIND,
+        access.import_batch_for(request.user, pk, kind=KIND),
         template="programs/import/preview.html",
         preview_url="programs:roster_preview",
         upload_url="programs:roster_upload",

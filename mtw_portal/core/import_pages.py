@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mtw_portal import access
 from mtw_portal.core import services as core_services
 from mtw_portal.core.forms import ImportFileForm, apply_validation_error
 from mtw_portal.core.imports import MAX_COLUMNS, PLAN_ACTIONS, max_rows
@@ -42,15 +41,13 @@ def upload(
     return render(request, template, {"form": form, "columns": columns, "limits": limits, **(context or {})})
 
 
-def preview(
-    request, pk: int, *, kind: str, template: str, preview_url: str, upload_url: str, done_message: str
-):
+def preview(request, batch, *, template: str, preview_url: str, upload_url: str, done_message: str):
     """GET: the plan made when the file was uploaded (the file is not read again). POST: confirm
     (plans the kept rows again, writes all or nothing, once).
 
+    ``batch`` is the one the user may see, found by the calling view (``access.import_batch_for``).
     ``done_message`` has a ``%(summary)s`` placeholder.
     """
-    batch = access.import_batch_for(request.user, pk, kind=kind)
     already = _("This file has already been imported; nothing more was written.")
     result = None  # once applied, the page shows the record of what was done
     stored = False  # a plan kept at upload, rather than one made by this request

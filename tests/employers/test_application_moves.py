@@ -84,7 +84,7 @@ def test_the_employers_moves_in_each_state_are_what_the_page_offers_and_the_serv
         action: f'action="{reverse("employers:application_move", args=[application.pk, action])}"'
         for action in EMPLOYER_ACTIONS
     }
-    buttons["hire"] = f'href="{reverse("employers:application_hire", args=[application.pk])}">Hire<'
+    buttons["hire"] = f'href="{reverse("placements:application_hire", args=[application.pk])}">Hire<'
     offered = [action for action in EMPLOYER_ACTIONS if buttons[action] in page]
     assert offered == allowed
 

@@ -525,7 +525,7 @@ def test_url_walk_covers_the_report_pages():
 
     routes = {route.name: route for route in portal_routes()}
     for name in (*STAFF_ROUTES, "funder_report_submit"):
-        route = routes[f"core:{name}"]
+        route = routes[f"reports:{name}"]
         assert [str(role) for role in route.allowed_roles] == ["staff"]
 
 

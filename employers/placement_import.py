@@ -36,7 +36,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from employers import services
 from employers.good_jobs import failed_tests
@@ -93,7 +93,7 @@ class PlacementRowForm(forms.Form):
     start_date = DateCell()
     hourly_wage = TextCell()
     hours_per_week = TextCell()
-    health_benefits = TextCell(error_messages={"required": _lazy("required: yes or no")})
+    health_benefits = TextCell(error_messages={"required": gettext_lazy("required: yes or no")})
     advancement_path = TextCell(limit=ADVANCEMENT_MAX, required=False)
     end_date = DateCell(required=False)
 

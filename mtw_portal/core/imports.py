@@ -34,7 +34,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -589,7 +589,7 @@ class TextCell(forms.Field):
     """A cell as text (:func:`read_table` stripped it): "required" when empty unless ``required=False``;
     with ``tidy``, runs of spaces fold to one (names); at most ``limit`` characters."""
 
-    default_error_messages = {"required": _lazy("required")}
+    default_error_messages = {"required": gettext_lazy("required")}
 
     def __init__(self, *, limit: int | None = None, tidy: bool = False, **kwargs):
         super().__init__(**kwargs)

@@ -30,26 +30,30 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from employers import services
 from employers.models import Employer, Kind
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.imports import (
+    DateCell,
+    EmailCell,
     Importer,
     ImportResult,
     PlannedAction,
     RowError,
     Table,
+    TextCell,
     chunks,
     name_key,
-    parse_iso_date,
+    row_errors,
     sort_errors,
 )
 from participants import services as participant_services
@@ -76,9 +80,97 @@ MAX_WAGE = Decimal("999.99")  # an hourly wage; more is a yearly salary written 
 MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("80")
 YES, NO = frozenset({"yes", "y", "true"}), frozenset({"no", "n", "false"})
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
+CENT, TENTH = Decimal("0.01"), Decimal("0.1")
 # The fields of a placement the file sets; the others (more benefits, field of training) are
 # left as they are.
 FILE_FIELDS = ("title", "hourly_wage", "hours_per_week", "benefit_health", "advancement_path", "end_date")
+
+
+class PlacementRowForm(forms.Form):
+    """One placement row: the shape of each column, a start date at most a year away, an end not before it."""
+
+    email = EmailCell(limit=EMAIL_MAX)
+    employer = TextCell(limit=EMPLOYER_MAX, tidy=True)
+    kind = TextCell()
+    title = TextCell(limit=TITLE_MAX, tidy=True)
+    start_date = DateCell()
+    hourly_wage = TextCell()
+    hours_per_week = TextCell()
+    health_benefits = TextCell(error_messages={"required": gettext_lazy("required: yes or no")})
+    advancement_path = TextCell(limit=ADVANCEMENT_MAX, required=False)
+    end_date = DateCell(required=False)
+
+    def __init__(self, data, *, today: date):
+        super().__init__(data)
+        self.today = today
+
+    def clean_kind(self) -> str:
+        value = self.cleaned_data["kind"]
+        if value.lower() not in Kind.values:
+            raise ValidationError(
+                _('"%(value)s" is not one of %(kinds)s') % {"value": value, "kinds": ", ".join(Kind.values)}
+            )
+        return value.lower()
+
+    def clean_hourly_wage(self) -> Decimal:
+        value = self.cleaned_data["hourly_wage"]
+        if "$" in value or "," in value:
+            raise ValidationError(
+                _('"%(value)s": write dollars without "$" or thousands separators, like 22.50')
+                % {"value": value}
+            )
+        if not NUMBER.match(value):
+            raise ValidationError(_('"%(value)s" is not an amount in dollars like 22.50') % {"value": value})
+        amount = Decimal(value)
+        if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
+            raise ValidationError(_('"%(value)s" has more than 2 decimals') % {"value": value})
+        if amount <= 0:
+            raise ValidationError(_("must be more than 0"))
+        if amount > MAX_WAGE:
+            raise ValidationError(
+                _("must be at most %(max)s: the wage per hour, not per year") % {"max": MAX_WAGE}
+            )
+        return amount.quantize(CENT)
+
+    def clean_hours_per_week(self) -> Decimal:
+        value = self.cleaned_data["hours_per_week"]
+        try:
+            hours = Decimal(value) if NUMBER.match(value) else None
+        except InvalidOperation:
+            hours = None
+        if hours is None:
+            raise ValidationError(
+                _('"%(value)s" is not a number of hours like 40 or 37.5') % {"value": value}
+            )
+        if hours != hours.quantize(TENTH):
+            raise ValidationError(_('"%(value)s" has more than 1 decimal') % {"value": value})
+        if not MIN_HOURS <= hours <= MAX_HOURS:
+            raise ValidationError(
+                _('"%(value)s" is not between %(min)s and %(max)s')
+                % {"value": value, "min": MIN_HOURS, "max": MAX_HOURS}
+            )
+        return hours.quantize(TENTH)
+
+    def clean_health_benefits(self) -> bool:
+        value = self.cleaned_data["health_benefits"]
+        if value.lower() not in YES | NO:
+            raise ValidationError(_('"%(value)s" is not yes or no') % {"value": value})
+        return value.lower() in YES
+
+    def clean_end_date(self) -> date | None:
+        start_date, end_date = self.cleaned_data.get("start_date"), self.cleaned_data["end_date"]
+        if end_date and start_date and end_date < start_date:
+            raise ValidationError(
+                _("cannot be before the start date (%(date)s)") % {"date": start_date.isoformat()}
+            )
+        return end_date
+
+    def clean(self) -> dict:
+        # Checked last: an end date before a start date that is too far off is named too.
+        start_date = self.cleaned_data.get("start_date")
+        if start_date and start_date > self.today + timedelta(days=MAX_DAYS_AHEAD):
+            self.add_error("start_date", _("cannot be more than a year from today"))
+        return self.cleaned_data
 
 
 @dataclass
@@ -93,7 +185,7 @@ class _Line:
     start_date: date | None = None
     hourly_wage: Decimal | None = None
     hours_per_week: Decimal | None = None
-    health: bool | None = None
+    health_benefits: bool | None = None
     advancement_path: str = ""
     end_date: date | None = None
     ok: bool = True
@@ -113,7 +205,7 @@ class _Line:
             "title": self.title,
             "hourly_wage": self.hourly_wage,
             "hours_per_week": self.hours_per_week,
-            "benefit_health": self.health,
+            "benefit_health": self.health_benefits,
             "advancement_path": self.advancement_path,
             "end_date": self.end_date,
         }
@@ -169,133 +261,10 @@ class PlacementImporter(Importer):
         return plan
 
     def _parse(self, row, errors, today) -> _Line:
-        line = _Line(number=row.number)
-
-        def bad(column: str, message: str) -> None:
-            errors.append(RowError(row.number, column, message))
-            line.ok = False
-            line.bad_columns.add(column)
-
-        email = row["email"].lower()
-        if not email:
-            bad("email", _("required"))
-        elif len(email) > EMAIL_MAX:
-            bad("email", _("longer than %(max)s characters") % {"max": EMAIL_MAX})
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                bad("email", _('"%(value)s" is not a valid email address') % {"value": row["email"]})
-        line.email = email
-
-        line.employer = " ".join(row["employer"].split())
-        if not line.employer:
-            bad("employer", _("required"))
-        elif len(line.employer) > EMPLOYER_MAX:
-            bad("employer", _("longer than %(max)s characters") % {"max": EMPLOYER_MAX})
-
-        kind = row["kind"].lower()
-        if not kind:
-            bad("kind", _("required"))
-        elif kind not in Kind.values:
-            bad(
-                "kind",
-                _('"%(value)s" is not one of %(kinds)s')
-                % {"value": row["kind"], "kinds": ", ".join(Kind.values)},
-            )
-        else:
-            line.kind = kind
-
-        line.title = " ".join(row["title"].split())
-        if not line.title:
-            bad("title", _("required"))
-        elif len(line.title) > TITLE_MAX:
-            bad("title", _("longer than %(max)s characters") % {"max": TITLE_MAX})
-
-        line.start_date = parse_iso_date(row, "start_date", bad)
-        if line.start_date is None and not row["start_date"]:
-            bad("start_date", _("required"))
-        elif line.start_date and line.start_date > today + timedelta(days=MAX_DAYS_AHEAD):
-            bad("start_date", _("cannot be more than a year from today"))
-
-        line.hourly_wage = self._wage(row["hourly_wage"], bad)
-        line.hours_per_week = self._hours(row["hours_per_week"], bad)
-
-        health = row["health_benefits"].lower()
-        if not health:
-            bad("health_benefits", _("required: yes or no"))
-        elif health in YES:
-            line.health = True
-        elif health in NO:
-            line.health = False
-        else:
-            bad("health_benefits", _('"%(value)s" is not yes or no') % {"value": row["health_benefits"]})
-
-        line.advancement_path = row["advancement_path"]
-        if len(line.advancement_path) > ADVANCEMENT_MAX:
-            bad("advancement_path", _("longer than %(max)s characters") % {"max": ADVANCEMENT_MAX})
-
-        line.end_date = parse_iso_date(row, "end_date", bad)
-        if line.end_date and line.start_date and line.end_date < line.start_date:
-            bad(
-                "end_date",
-                _("cannot be before the start date (%(date)s)") % {"date": line.start_date.isoformat()},
-            )
-        return line
-
-    @staticmethod
-    def _wage(value: str, bad) -> Decimal | None:
-        column = "hourly_wage"
-        if not value:
-            bad(column, _("required"))
-            return None
-        if "$" in value or "," in value:
-            bad(
-                column,
-                _('"%(value)s": write dollars without "$" or thousands separators, like 22.50')
-                % {"value": value},
-            )
-            return None
-        if not NUMBER.match(value):
-            bad(column, _('"%(value)s" is not an amount in dollars like 22.50') % {"value": value})
-            return None
-        amount = Decimal(value)
-        if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-            bad(column, _('"%(value)s" has more than 2 decimals') % {"value": value})
-        elif amount <= 0:
-            bad(column, _("must be more than 0"))
-        elif amount > MAX_WAGE:
-            bad(
-                column,
-                _("must be at most %(max)s: the wage per hour, not per year") % {"max": MAX_WAGE},
-            )
-        else:
-            return amount.quantize(Decimal("0.01"))
-        return None
-
-    @staticmethod
-    def _hours(value: str, bad) -> Decimal | None:
-        column = "hours_per_week"
-        if not value:
-            bad(column, _("required"))
-            return None
-        try:
-            hours = Decimal(value) if NUMBER.match(value) else None
-        except InvalidOperation:
-            hours = None
-        if hours is None:
-            bad(column, _('"%(value)s" is not a number of hours like 40 or 37.5') % {"value": value})
-        elif hours != hours.quantize(Decimal("0.1")):
-            bad(column, _('"%(value)s" has more than 1 decimal') % {"value": value})
-        elif not MIN_HOURS <= hours <= MAX_HOURS:
-            bad(
-                column,
-                _('"%(value)s" is not between %(min)s and %(max)s')
-                % {"value": value, "min": MIN_HOURS, "max": MAX_HOURS},
-            )
-        else:
-            return hours.quantize(Decimal("0.1"))
-        return None
+        form = PlacementRowForm(row.values, today=today)
+        ok = form.is_valid()
+        errors.extend(row_errors(form, row.number))
+        return _Line(number=row.number, ok=ok, bad_columns=set(form.errors), **form.cleaned_data)
 
     def _check_repeats(self, lines: list[_Line], errors: list[RowError]) -> None:
         """One row per placement: the same identity twice is refused on the later row."""
@@ -422,7 +391,7 @@ class PlacementImporter(Importer):
             kind=line.kind,
             hourly_wage=line.hourly_wage,
             hours_per_week=line.hours_per_week,
-            health=line.health,
+            health=line.health_benefits,
             advancement_path=line.advancement_path,
         )
         if not failed:

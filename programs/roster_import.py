@@ -35,9 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -47,14 +47,18 @@ from django.utils.translation import ngettext
 
 from mtw_portal.accounts.models import Role
 from mtw_portal.core.imports import (
+    DateCell,
+    EmailCell,
     Importer,
     ImportResult,
     PlannedAction,
     RowError,
     Table,
+    TextCell,
     chunks,
+    longer_than,
     name_key,
-    parse_iso_date,
+    row_errors,
     sort_errors,
 )
 from participants import services as participant_services
@@ -98,6 +102,87 @@ AWAITING = _lazy(
 logger = logging.getLogger(__name__)
 NAME_MAX, PROGRAM_MAX, CREDENTIAL_MAX, EMAIL_MAX = 150, 200, 200, 254
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+class EnrollmentRowForm(forms.Form):
+    """One roster row: the shape of each column, and how status, end date and credential agree.
+
+    ``providers`` maps each provider's short code and name (lowercased) to it.
+    """
+
+    email = EmailCell(limit=EMAIL_MAX)
+    first_name = TextCell(limit=NAME_MAX, tidy=True)
+    last_name = TextCell(limit=NAME_MAX, tidy=True)
+    zip_code = TextCell()
+    provider = TextCell()
+    program = TextCell(limit=PROGRAM_MAX, tidy=True)
+    start_date = DateCell()
+    status = TextCell()
+    end_date = DateCell(required=False)
+    credential = TextCell(tidy=True, required=False)
+
+    def __init__(self, data, *, providers: dict[str, Provider], scope_provider: Provider | None, today: date):
+        super().__init__(data)
+        self.providers = providers
+        self.scope_provider = scope_provider  # None: any provider
+        self.today = today
+
+    def clean_zip_code(self) -> str:
+        zip_code = self.cleaned_data["zip_code"]
+        if not ZIP_CODE.match(zip_code):
+            raise ValidationError(
+                _('"%(value)s" is not a ZIP code (5 digits, or ZIP+4 like 33127-1234)') % {"value": zip_code}
+            )
+        return zip_code
+
+    def clean_provider(self) -> Provider:
+        value = self.cleaned_data["provider"]
+        provider = self.providers.get(" ".join(value.split()).lower())
+        if provider is None:
+            raise ValidationError(_('no provider has the short code or name "%(value)s"') % {"value": value})
+        if self.scope_provider is not None and provider.pk != self.scope_provider.pk:
+            raise ValidationError(
+                _("you can only import rosters of %(provider)s") % {"provider": self.scope_provider.name}
+            )
+        return provider
+
+    def clean_status(self) -> str:
+        value = self.cleaned_data["status"]
+        if value.lower() not in ROSTER_STATUSES:
+            raise ValidationError(
+                _('"%(value)s" is not one of %(statuses)s')
+                % {"value": value, "statuses": ", ".join(ROSTER_STATUSES)}
+            )
+        return value.lower()
+
+    def clean_credential(self) -> str:
+        credential = self.cleaned_data["credential"]
+        status = self.cleaned_data.get("status")
+        if credential and status and status != Status.COMPLETED:
+            raise ValidationError(_("only allowed when the status is completed"))
+        if len(credential) > CREDENTIAL_MAX:
+            raise longer_than(CREDENTIAL_MAX)
+        return credential
+
+    def clean(self) -> dict:
+        data = self.cleaned_data  # the columns that passed their own checks
+        problem = self._end_date_problem(data.get("status", ""), data.get("start_date"), data.get("end_date"))
+        if problem:
+            self.add_error("end_date", problem)
+        return data
+
+    def _end_date_problem(self, status: str, start_date: date | None, end_date: date | None) -> str | None:
+        """An end date is given exactly when the status has ended; it is past, and not before the start."""
+        given = bool(self.data.get("end_date"))  # even one that is not a date
+        if status in ENDED_STATUSES and not given:
+            return _("required when the status is %(status)s") % {"status": status}
+        if status and status not in ENDED_STATUSES and given:
+            return _("must be empty when the status is %(status)s") % {"status": status}
+        if end_date and end_date > self.today:
+            return _("cannot be in the future")
+        if end_date and start_date and end_date < start_date:
+            return _("cannot be before the start date (%(date)s)") % {"date": start_date.isoformat()}
+        return None
 
 
 @dataclass
@@ -199,96 +284,12 @@ class EnrollmentRosterImporter(Importer):
         return by_key
 
     def _parse(self, row, providers, errors, today) -> _Line:
-        line = _Line(number=row.number)
-
-        def bad(column: str, message: str) -> None:
-            errors.append(RowError(row.number, column, message))
-            line.ok = False
-            line.bad_columns.add(column)
-
-        email = row["email"].lower()
-        if not email:
-            bad("email", _("required"))
-        elif len(email) > EMAIL_MAX:
-            bad("email", _("longer than %(max)s characters") % {"max": EMAIL_MAX})
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                bad("email", _('"%(value)s" is not a valid email address') % {"value": row["email"]})
-        line.email = email
-
-        for column in ("first_name", "last_name"):
-            value = " ".join(row[column].split())
-            if not value:
-                bad(column, _("required"))
-            elif len(value) > NAME_MAX:
-                bad(column, _("longer than %(max)s characters") % {"max": NAME_MAX})
-            setattr(line, column, value)
-
-        line.zip_code = row["zip_code"]
-        if not line.zip_code:
-            bad("zip_code", _("required"))
-        elif not ZIP_CODE.match(line.zip_code):
-            bad(
-                "zip_code",
-                _('"%(value)s" is not a ZIP code (5 digits, or ZIP+4 like 33127-1234)')
-                % {"value": line.zip_code},
-            )
-
-        value = row["provider"]
-        line.provider = providers.get(" ".join(value.split()).lower())
-        if not value:
-            bad("provider", _("required"))
-        elif line.provider is None:
-            bad("provider", _('no provider has the short code or name "%(value)s"') % {"value": value})
-        elif self.scope_provider is not None and line.provider.pk != self.scope_provider.pk:
-            bad(
-                "provider",
-                _("you can only import rosters of %(provider)s") % {"provider": self.scope_provider.name},
-            )
-
-        line.program = " ".join(row["program"].split())
-        if not line.program:
-            bad("program", _("required"))
-        elif len(line.program) > PROGRAM_MAX:
-            bad("program", _("longer than %(max)s characters") % {"max": PROGRAM_MAX})
-
-        line.start_date = parse_iso_date(row, "start_date", bad)
-        if line.start_date is None and not row["start_date"]:
-            bad("start_date", _("required"))
-
-        status = row["status"].lower()
-        if not status:
-            bad("status", _("required"))
-        elif status not in ROSTER_STATUSES:
-            bad(
-                "status",
-                _('"%(value)s" is not one of %(statuses)s')
-                % {"value": row["status"], "statuses": ", ".join(ROSTER_STATUSES)},
-            )
-        else:
-            line.status = status
-
-        line.end_date = parse_iso_date(row, "end_date", bad)
-        if line.status in ENDED_STATUSES and not row["end_date"]:
-            bad("end_date", _("required when the status is %(status)s") % {"status": line.status})
-        elif line.status and line.status not in ENDED_STATUSES and row["end_date"]:
-            bad("end_date", _("must be empty when the status is %(status)s") % {"status": line.status})
-        elif line.end_date and line.end_date > today:
-            bad("end_date", _("cannot be in the future"))
-        elif line.end_date and line.start_date and line.end_date < line.start_date:
-            bad(
-                "end_date",
-                _("cannot be before the start date (%(date)s)") % {"date": line.start_date.isoformat()},
-            )
-
-        line.credential = " ".join(row["credential"].split())
-        if line.credential and line.status and line.status != Status.COMPLETED:
-            bad("credential", _("only allowed when the status is completed"))
-        elif len(line.credential) > CREDENTIAL_MAX:
-            bad("credential", _("longer than %(max)s characters") % {"max": CREDENTIAL_MAX})
-        return line
+        form = EnrollmentRowForm(
+            row.values, providers=providers, scope_provider=self.scope_provider, today=today
+        )
+        ok = form.is_valid()
+        errors.extend(row_errors(form, row.number))
+        return _Line(number=row.number, ok=ok, bad_columns=set(form.errors), **form.cleaned_data)
 
     def _check_repeats(self, lines: list[_Line], errors: list[RowError]) -> None:
         """One row per enrollment; one set of details per person (else the result depends on order)."""

@@ -3,11 +3,8 @@ nothing, idempotent, each placement judged, navigators limited to their organiza
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,18 +12,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import Employer
 from mtw_portal.core.imports import read_table
-from mtw_portal.core.management.commands.import_roster import ImportFailed
 from mtw_portal.core.models import ImportBatch
 from placements.imports import COLUMNS, PlacementImporter
 from placements.models import Placement, RetentionCheck
-from tests import factories
+from tests import factories, imports_helpers
 from tests.placements.placement_factories import default_standard, person, placement
 
 HEADER = ",".join(COLUMNS)
@@ -75,41 +69,26 @@ def people(count: int, organization, **values) -> list[dict]:
     return rows
 
 
-def csv_bytes(rows: list[dict], *, header: str = HEADER) -> bytes:
-    out = io.StringIO()
-    out.write(header + "\r\n")
-    writer = csv.writer(out)
-    for r in rows:
-        writer.writerow([r.get(c, "") for c in header.split(",")])
-    return out.getvalue().encode("utf-8")
-
-
-def write(tmp_path: Path, data: bytes, name: str = "placements.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
-def run(path: Path, *args: str) -> str:
-    out = io.StringIO()
-    call_command("import_roster", "placements", str(path), *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue().strip()
-
-
-def run_failing(path: Path, *args: str) -> list[str]:
-    err = io.StringIO()
-    with pytest.raises(ImportFailed) as failure:
-        call_command("import_roster", "placements", str(path), *args, stdout=io.StringIO(), stderr=err)
-    assert failure.value.returncode == 1
-    return err.getvalue().strip().splitlines()
+PLACEMENTS = imports_helpers.ImportKit(
+    kind="placements",
+    columns=COLUMNS,
+    filename="placements.csv",
+    upload_url_name="placements:placement_import",
+    preview_url_name="placements:placement_import_preview",
+    good_row=row,
+)
+csv_bytes, write, run, run_failing = (
+    PLACEMENTS.csv_bytes,
+    PLACEMENTS.write,
+    PLACEMENTS.run,
+    PLACEMENTS.run_failing,
+)
+upload, preview_url = PLACEMENTS.upload, PLACEMENTS.preview_url
 
 
 def snapshot() -> dict:
     """Every record the import may write, field by field."""
-    return {
-        model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Employer, Placement, RetentionCheck)
-    }
+    return imports_helpers.snapshot(Employer, Placement, RetentionCheck)
 
 
 # --- Clean files ------------------------------------------------------------------------
@@ -397,16 +376,7 @@ def test_a_wrong_header_is_named(tmp_path, db):
 
 
 def test_the_sample_file_dry_runs_cleanly_after_seed_demo_and_the_command_exits_0_or_1(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-use",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    manage, env = imports_helpers.manage_command(tmp_path)
     for command in (["migrate", "-v0"], ["seed_demo"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True, timeout=300)
     sample = Path(settings.BASE_DIR) / "docs" / "samples" / "placements.csv"
@@ -442,15 +412,6 @@ def test_the_sample_file_dry_runs_cleanly_after_seed_demo_and_the_command_exits_
 
 
 UPLOAD_URL = reverse("placements:placement_import")
-
-
-def upload(client, rows: list[dict] | None = None, *, data: bytes | None = None):
-    content = data if data is not None else csv_bytes(rows or [row()])
-    return client.post(UPLOAD_URL, {"file": SimpleUploadedFile("placements.csv", content, "text/csv")})
-
-
-def preview_url(batch: ImportBatch) -> str:
-    return reverse("placements:placement_import_preview", args=[batch.pk])
 
 
 def test_a_navigator_uploads_previews_and_confirms_their_organizations_placements(

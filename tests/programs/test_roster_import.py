@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +11,6 @@ import openpyxl
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -22,12 +18,11 @@ from django.utils import timezone
 
 from mtw_portal.accounts.models import Invitation, User
 from mtw_portal.core.imports import read_table
-from mtw_portal.core.management.commands.import_roster import ImportFailed
 from mtw_portal.core.models import ImportBatch
 from participants.models import Participant
 from programs.models import Cohort, Credential, Enrollment, EnrollmentEvent, Program
 from programs.roster_import import COLUMNS, EnrollmentRosterImporter
-from tests import factories
+from tests import factories, imports_helpers
 
 HEADER = ",".join(COLUMNS)
 TODAY = timezone.localdate()
@@ -60,38 +55,21 @@ def people(count: int, **values) -> list[dict]:
     ]
 
 
-def csv_bytes(rows: list[dict], *, header: str = HEADER, bom: bool = False) -> bytes:
-    out = io.StringIO()
-    out.write(header + "\r\n")
-    writer = csv.writer(out)
-    for r in rows:
-        writer.writerow([r.get(c, "") for c in header.split(",")])
-    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
-
-
-def write(tmp_path: Path, data: bytes, name: str = "roster.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
-def run(path: Path, *args: str) -> str:
-    out = io.StringIO()
-    call_command("import_roster", "enrollments", str(path), *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue().strip()
-
-
-def run_failing(path: Path, *args: str) -> list[str]:
-    err = io.StringIO()
-    with pytest.raises(ImportFailed) as failure:
-        call_command("import_roster", "enrollments", str(path), *args, stdout=io.StringIO(), stderr=err)
-    assert failure.value.returncode == 1
-    return err.getvalue().strip().splitlines()
+ROSTERS = imports_helpers.ImportKit(
+    kind="enrollments",
+    columns=COLUMNS,
+    filename="roster.csv",
+    upload_url_name="programs:roster_upload",
+    preview_url_name="programs:roster_preview",
+    good_row=row,
+)
+csv_bytes, write, run, run_failing = ROSTERS.csv_bytes, ROSTERS.write, ROSTERS.run, ROSTERS.run_failing
+upload, preview_url = ROSTERS.upload, ROSTERS.preview_url
 
 
 def snapshot() -> dict:
     """Every record an import may write, field by field."""
-    models = [
+    return imports_helpers.snapshot(
         User,
         EmailAddress,
         Invitation,
@@ -101,8 +79,7 @@ def snapshot() -> dict:
         Enrollment,
         Credential,
         EnrollmentEvent,
-    ]
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    )
 
 
 @pytest.fixture
@@ -573,16 +550,7 @@ def test_an_unknown_kind_or_a_missing_file_is_a_clear_error(tmp_path, db):
 
 
 def test_the_command_exits_1_on_a_bad_file_and_0_on_a_good_one(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-use",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    manage, env = imports_helpers.manage_command(tmp_path)
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)
 
     bad = write(tmp_path, csv_bytes([row(), row(email="b@example.org", status="done")]), "bad.csv")
@@ -616,17 +584,6 @@ def test_the_command_exits_1_on_a_bad_file_and_0_on_a_good_one(tmp_path):
 
 
 # --- The web: upload, preview, confirm --------------------------------------------------
-
-
-def upload(client, rows: list[dict] | None = None, *, data: bytes | None = None):
-    content = data if data is not None else csv_bytes(rows or [row()])
-    return client.post(
-        reverse("programs:roster_upload"), {"file": SimpleUploadedFile("roster.csv", content, "text/csv")}
-    )
-
-
-def preview_url(batch: ImportBatch) -> str:
-    return reverse("programs:roster_preview", args=[batch.pk])
 
 
 def test_provider_staff_upload_preview_and_confirm_their_roster(client, provider_member, cohort):

@@ -395,6 +395,7 @@ def test_a_wrong_header_is_named(tmp_path, db):
 # --- The command line -------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_the_sample_file_dry_runs_cleanly_after_seed_demo_and_the_command_exits_0_or_1(tmp_path):
     env = {
         **os.environ,

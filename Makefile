@@ -1,4 +1,5 @@
-# MTW Portal. `make demo` serves the demo; `make test` runs the whole suite.
+# MTW Portal. `make demo` serves the demo; `make test` runs the whole suite (`make test FAST=1`: all
+# but the slow tests that run subprocesses).
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -22,9 +23,18 @@ demo: $(VENV)/.installed
 
 # The suite runs with DEBUG off, as production does, but over plain http (DJANGO_HTTPS=0;
 # tests/conftest.py turns the https redirect off as well); the key below is for tests only.
+# Without a path in PYTEST_ARGS the tests are spread over the cores (pytest-xdist, -n auto); with
+# one (`make test PYTEST_ARGS=tests/participants`) they run in one process, which starts faster.
+# JOBS=N (0: one process) overrides. FAST=1 leaves out the slow tests marked `subprocess`, whatever
+# -m PYTEST_ARGS gives (tests/conftest.py deselects them). Each xdist worker takes the tests in the
+# suite's order (--no-loadscope-reorder: pytest-django runs the tests that empty the tables last);
+# the tests of one xdist_group (the Celery worker's) run in one xdist worker.
+TEST_PATHS := $(wildcard $(foreach arg,$(PYTEST_ARGS),$(firstword $(subst ::, ,$(arg)))))
+JOBS ?= $(if $(TEST_PATHS),0,auto)
 test: $(VENV)/.installed
 	DJANGO_HTTPS=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-use} \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	  $(if $(filter 1,$(FAST)),MTW_SKIP_SUBPROCESS_TESTS=1) \
+	  $(PY) -m pytest -n $(JOBS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,8 @@
 """The fixed cast of the suite: one user per role, and people of other organizations."""
 
 import importlib
+import os
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.internal.flows.login import record_authentication
@@ -25,6 +27,35 @@ def pytest_configure(config):
     django_settings.SECURE_SSL_REDIRECT = False
     django_settings.SESSION_COOKIE_SECURE = django_settings.CSRF_COOKIE_SECURE = False
     django_settings.SECURE_HSTS_SECONDS = 0
+    _redis_cache_of_this_xdist_worker()
+
+
+def _redis_cache_of_this_xdist_worker():
+    """Under pytest-xdist (-n), xdist worker gwN uses Redis database (MTW_CACHE_URL's) - N for the
+    cache: each worker empties its cache before every test (_fresh_cache) and must not empty
+    another's mid-test. (The database cache needs nothing: each worker has its own test database.)"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = django_settings.CACHES["default"]
+    if not worker.startswith("gw") or not cache["BACKEND"].endswith("RedisCache"):
+        return
+    url = urlsplit(cache["LOCATION"])
+    database = int(url.path.strip("/") or 0) - int(worker[2:])
+    if database < 0:
+        raise pytest.UsageError(f"MTW_CACHE_URL: no Redis database left for xdist worker {worker}")
+    cache["LOCATION"] = url._replace(path=f"/{database}").geturl()
+
+
+def pytest_collection_modifyitems(config, items):
+    """MTW_SKIP_SUBPROCESS_TESTS=1 (make test FAST=1) deselects the tests marked ``subprocess``,
+    whatever -m expression the run was given."""
+    if os.environ.get("MTW_SKIP_SUBPROCESS_TESTS") != "1":
+        return
+    kept, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("subprocess") else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ from participants import services as participant_services
 from tests import factories
 from tests.services import require_postgres
 
+# Both tests run scripts/backup (and scripts/restore) in a subprocess.
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY_TABLES = ("accounts_user", "participants_participant", "participants_casenote", "programs_enrollment")
 

@@ -26,6 +26,7 @@ def test_compose_services_dependencies_and_healthchecks():
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
+@pytest.mark.subprocess
 def test_docker_compose_config_is_valid():
     env = {**os.environ, "DJANGO_SECRET_KEY": "compose-config-check-0123456789abcdef"}
     result = subprocess.run(

@@ -85,6 +85,7 @@ def _load_settings(**env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_settings_load_with_debug_and_nothing_else():
     result = _load_settings(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
@@ -126,6 +127,7 @@ def test_settings_load_with_debug_and_nothing_else():
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
+@pytest.mark.subprocess
 def test_settings_refuse_bad_values_with_a_clear_message(env, message):
     result = _load_settings(**env)
     assert result.returncode != 0
@@ -133,6 +135,7 @@ def test_settings_refuse_bad_values_with_a_clear_message(env, message):
     assert message in result.stderr
 
 
+@pytest.mark.subprocess
 def test_without_a_broker_tasks_run_inline_and_with_one_they_go_to_redis():
     inline = subprocess.run(
         [sys.executable, "-c", "import mtw_portal.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)"],
@@ -156,6 +159,7 @@ def test_without_a_broker_tasks_run_inline_and_with_one_they_go_to_redis():
     assert queued.stdout.strip() == "False redis://127.0.0.1:6379/3"
 
 
+@pytest.mark.subprocess
 def test_email_verification_is_mandatory_outside_the_demo():
     result = subprocess.run(
         [
@@ -174,6 +178,7 @@ def test_email_verification_is_mandatory_outside_the_demo():
     assert result.stdout.strip() == "mandatory True"
 
 
+@pytest.mark.subprocess
 def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise():
     def options(url: str) -> str:
         result = subprocess.run(
@@ -237,15 +242,18 @@ def _settings_print(code: str, **env) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.subprocess
 def test_with_only_a_key_and_a_host_https_cookies_and_hsts_are_on_and_the_cache_is_shared():
     assert _settings_print(_SECURITY_SETTINGS, **_PRODUCTION) == "True True True True DatabaseCache 0"
 
 
+@pytest.mark.subprocess
 def test_https_is_off_only_when_explicitly_turned_off():
     printed = _settings_print(_SECURITY_SETTINGS, **_PRODUCTION, DJANGO_HTTPS="0")
     assert printed.startswith("False False False False")
 
 
+@pytest.mark.subprocess
 def test_redis_cache_and_proxy_count_come_from_the_environment():
     printed = _settings_print(
         _SECURITY_SETTINGS,
@@ -256,6 +264,7 @@ def test_redis_cache_and_proxy_count_come_from_the_environment():
     assert printed == "True True True True RedisCache 1"
 
 
+@pytest.mark.subprocess
 def test_the_deploy_check_passes_with_only_a_key_and_a_host():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

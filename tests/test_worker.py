@@ -20,8 +20,15 @@ from mtw_portal.accounts.tasks import invitation_send as invitation_send_task
 from tests import factories
 from tests.services import require_postgres_and_redis
 
-# Committed transactions: the worker must see the rows.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# Committed transactions: the worker must see the rows. The worker is a subprocess. Under xdist (-n)
+# these tests share one xdist worker: two Celery workers on the one broker would take each other's
+# tasks, and each is connected to its own xdist worker's test database.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.subprocess,
+    pytest.mark.xdist_group("celery_worker"),
+    pytest.mark.django_db(transaction=True),
+]
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -375,6 +375,7 @@ def test_a_wrong_header_is_named(tmp_path, db):
 # --- The command line -------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_the_sample_file_dry_runs_cleanly_after_seed_demo_and_the_command_exits_0_or_1(tmp_path):
     manage, env = imports_helpers.manage_command(tmp_path)
     for command in (["migrate", "-v0"], ["seed_demo"]):

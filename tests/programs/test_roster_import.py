@@ -549,6 +549,7 @@ def test_an_unknown_kind_or_a_missing_file_is_a_clear_error(tmp_path, db):
         call_command("import_roster", "enrollments", str(tmp_path / "missing.csv"))
 
 
+@pytest.mark.subprocess
 def test_the_command_exits_1_on_a_bad_file_and_0_on_a_good_one(tmp_path):
     manage, env = imports_helpers.manage_command(tmp_path)
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)

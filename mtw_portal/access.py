@@ -29,7 +29,7 @@ from employers.models import (
     Opportunity,
 )
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.imports.models import ImportBatch
 from participants.models import Navigator, Participant
 from placements.models import Placement, RetentionCheck
 from programs.models import Cohort, Enrollment, Program, ProviderStaff

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     # ours
     "mtw_portal.accounts",
     "mtw_portal.core",
+    "mtw_portal.imports",
     "mtw_portal.audit",
     # the domain
     "programs",
@@ -348,7 +349,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "nightly-import-files-purge": {
-        "task": "mtw_portal.core.tasks.import_batches_purge",
+        "task": "mtw_portal.imports.tasks.import_batches_purge",
         "schedule": crontab(hour=3, minute=15),
     },
 }

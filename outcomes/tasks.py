@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from outcomes import services as outcome_services
+from outcomes import services
 
 
 @shared_task
 def outcomes_rollup() -> str:
     """Nightly (beat) and soon after changes (debounced): store today's outcome snapshot."""
-    return outcome_services.outcomes_rollup().as_of.isoformat()
+    return services.outcomes_rollup().as_of.isoformat()

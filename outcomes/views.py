@@ -16,7 +16,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from mtw_portal.core.tables import FORMATS, table_response, workbook_response
-from outcomes import services as outcome_services
+from outcomes import services
 from outcomes.board import Board
 from outcomes.drill import drill_is_shown, drill_parse, drill_people, drill_url
 from outcomes.forms import GrantTargetsForm
@@ -27,7 +27,7 @@ PEOPLE_PER_PAGE = 50
 
 def _staff_board() -> Board:
     return Board(
-        as_of=timezone.localdate(), snapshots=outcome_snapshot_history(), grant=outcome_services.grant_settings()
+        as_of=timezone.localdate(), snapshots=outcome_snapshot_history(), grant=services.grant_settings()
     )
 
 
@@ -153,7 +153,7 @@ def people(request):
 @access.role_required(Role.STAFF)
 def targets(request):
 
-    current = outcome_services.grant_settings()
+    current = services.grant_settings()
     form = GrantTargetsForm(
         request.POST or None,
         initial={
@@ -164,7 +164,7 @@ def targets(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            outcome_services.grant_settings_update(by=request.user, **form.cleaned_data)
+            services.grant_settings_update(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -7,7 +7,7 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self) -> None:
-        from mtw_portal.core.imports import register_importer
+        from mtw_portal.imports.importers import register_importer
         from placements.imports import PlacementImporter
 
         register_importer("placements", PlacementImporter)

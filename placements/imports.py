@@ -38,11 +38,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from employers import services
+from employers import services as employer_services
 from employers.models import Employer, Kind
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.imports import (
+from mtw_portal.imports.importers import (
     DateCell,
     EmailCell,
     Importer,
@@ -58,7 +58,7 @@ from mtw_portal.core.imports import (
 )
 from participants import services as participant_services
 from participants.selectors import participant_of
-from placements import services as placement_services
+from placements import services
 from placements.good_jobs import failed_tests
 from placements.models import GoodJobStandard, Placement
 
@@ -403,7 +403,7 @@ class PlacementImporter(Importer):
     def _write(self, plan: _Plan) -> None:
         employers = dict(plan.employers)
         for key, (name, row) in plan.new_employers.items():
-            employers[key] = self._service(row, "employer", services.employer_create, name=name)
+            employers[key] = self._service(row, "employer", employer_services.employer_create, name=name)
         participants = {}
         for step in plan.steps:
             if step.action == "unchanged":
@@ -418,7 +418,7 @@ class PlacementImporter(Importer):
             self._service(
                 line.number,
                 "start_date",
-                placement_services.placement_save,
+                services.placement_save,
                 participant=participants[line.email],
                 employer=employers[line.employer_key],
                 kind=line.kind,

@@ -2,15 +2,15 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from placements import services as placement_services
+from placements import services
 
 
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=60, max_retries=5)
 def retention_reminder_send(check_id: int) -> bool:
-    return placement_services.retention_reminder_send(check_id=check_id)
+    return services.retention_reminder_send(check_id=check_id)
 
 
 @shared_task
 def retention_reminders_send_due() -> int:
     """Nightly: every retention check that came due gets its reminder, once."""
-    return placement_services.retention_reminders_send_due()
+    return services.retention_reminders_send_due()

@@ -24,11 +24,9 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
-from mtw_portal.core import import_pages
 from mtw_portal.core.forms import apply_validation_error, id_param, next_url
-from placements import selectors as selectors
-from placements import services
-from placements import services as placement_services
+from mtw_portal.imports import pages as import_pages
+from placements import selectors, services
 from placements.forms import (
     GoodJobStandardForm,
     HireForm,
@@ -87,7 +85,7 @@ def placement_new(request):
     form = PlacementForm(request.POST or None, user=request.user, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
-            placement = placement_services.placement_record(by=request.user, **form.service_arguments())
+            placement = services.placement_record(by=request.user, **form.service_arguments())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -128,7 +126,7 @@ def placement_edit(request, pk: int):
     form = PlacementForm(request.POST or None, user=request.user, placement=placement)
     if request.method == "POST" and form.is_valid():
         try:
-            placement_services.placement_record(by=request.user, placement=placement, **form.service_arguments())
+            services.placement_record(by=request.user, placement=placement, **form.service_arguments())
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -163,7 +161,7 @@ def standard(request):
     form = GoodJobStandardForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            version = placement_services.good_job_standard_create(by=request.user, **form.cleaned_data)
+            version = services.good_job_standard_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -193,7 +191,7 @@ def standard(request):
 @require_POST
 def standard_rejudge(request):
     """Judge every placement again against the standard in force on its start date: explicit."""
-    counts = placement_services.placements_rejudge()
+    counts = services.placements_rejudge()
     messages.success(
         request,
         _("Every placement was judged again: %(changed)s changed, %(unchanged)s unchanged.") % counts,
@@ -244,7 +242,7 @@ def retention_record(request, pk: int):
     form = RetentionRecordForm(request.POST)
     if form.is_valid():
         try:
-            placement_services.retention_check_record(check=check, by=request.user, **form.cleaned_data)
+            services.retention_check_record(check=check, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -265,7 +263,7 @@ def retention_record(request, pk: int):
 def retention_confirm(request, token: str):
     """The employer's one-click confirmation, from the reminder email: no log-in, works once,
     expires. Shows nothing but the person's name, the job title and the employer."""
-    check = placement_services.retention_check_from_token(token)
+    check = services.retention_check_from_token(token)
     if check is None:
         return render(request, "placements/retention/confirm_invalid.html", status=404)
     if check.outcome or check.link_used_at:
@@ -282,7 +280,7 @@ def retention_confirm(request, token: str):
     status = 200
     if request.method == "POST":
         try:
-            placement_services.retention_check_record(
+            services.retention_check_record(
                 check=check,
                 outcome=request.POST.get("outcome", ""),
                 evidence=check.Evidence.EMPLOYER_CONFIRMED,

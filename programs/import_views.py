@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
-from mtw_portal.core import import_pages
+from mtw_portal.imports import pages as import_pages
 from programs.roster_import import COLUMNS, EnrollmentRosterImporter
 
 KIND = EnrollmentRosterImporter.kind

@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.imports import (
+from mtw_portal.imports.importers import (
     DateCell,
     EmailCell,
     Importer,

@@ -6,14 +6,14 @@ A quarter is written ``2026-Q3``; anything else answers 404 (the views parse it)
 
 from django.urls import path
 
-from reports import views as report_views
+from reports import views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", report_views.report_list, name="funder_report_list"),
-    path("<str:quarter>/", report_views.report_detail, name="funder_report"),
-    path("<str:quarter>/submit/", report_views.report_submit, name="funder_report_submit"),
-    path("<str:quarter>.xlsx", report_views.report_xlsx, name="funder_report_xlsx"),
-    path("<str:quarter>/<slug:table>.csv", report_views.report_csv, name="funder_report_csv"),
+    path("", views.report_list, name="funder_report_list"),
+    path("<str:quarter>/", views.report_detail, name="funder_report"),
+    path("<str:quarter>/submit/", views.report_submit, name="funder_report_submit"),
+    path("<str:quarter>.xlsx", views.report_xlsx, name="funder_report_xlsx"),
+    path("<str:quarter>/<slug:table>.csv", views.report_csv, name="funder_report_csv"),
 ]

@@ -14,8 +14,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.tables import Quarter, table_response, workbook_response
-from reports import selectors as report_selectors
-from reports import services as report_services
+from reports import selectors, services
 from reports.quarterly import TABLE_KEYS, shown
 
 PARTICIPANTS_PER_PAGE = 50
@@ -34,16 +33,16 @@ def _filename(quarter: Quarter, suffix: str = "") -> str:
 
 @access.role_required(Role.STAFF)
 def report_list(request):
-    return render(request, "reports/list.html", {"quarters": report_selectors.funder_report_quarters()})
+    return render(request, "reports/list.html", {"quarters": selectors.funder_report_quarters()})
 
 
 @access.role_required(Role.STAFF)
 def report_detail(request, quarter: str):
     quarter = _quarter(quarter)
-    report, tables, page = report_selectors.funder_report_page(
+    report, tables, page = selectors.funder_report_page(
         quarter=quarter, page=request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE
     )
-    record_view(request, kind=ReadKind.LIST, participants=report_selectors.report_participant_ids(tables))
+    record_view(request, kind=ReadKind.LIST, participants=selectors.report_participant_ids(tables))
     return render(
         request,
         "reports/detail.html",
@@ -61,7 +60,7 @@ def report_detail(request, quarter: str):
 def report_submit(request, quarter: str):
     quarter = _quarter(quarter)
     try:
-        report_services.funder_report_submit(quarter=quarter, by=request.user)
+        services.funder_report_submit(quarter=quarter, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -74,8 +73,8 @@ def report_submit(request, quarter: str):
 @access.role_required(Role.STAFF)
 def report_xlsx(request, quarter: str):
     quarter = _quarter(quarter)
-    _report, tables = report_selectors.funder_report_tables_for(quarter=quarter)
-    record_view(request, kind=ReadKind.REPORT, participants=report_selectors.report_participant_ids(tables))
+    _report, tables = selectors.funder_report_tables_for(quarter=quarter)
+    record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids(tables))
     return workbook_response(tables, _filename(quarter))
 
 
@@ -84,8 +83,8 @@ def report_csv(request, quarter: str, table: str):
     quarter = _quarter(quarter)
     if table not in TABLE_KEYS:
         raise Http404
-    _report, tables = report_selectors.funder_report_tables_for(quarter=quarter)
+    _report, tables = selectors.funder_report_tables_for(quarter=quarter)
     for candidate in [t for t in tables if t.key == table]:
-        record_view(request, kind=ReadKind.REPORT, participants=report_selectors.report_participant_ids([candidate]))
+        record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids([candidate]))
         return table_response(candidate, "csv", _filename(quarter, f"-{table.replace('_', '-')}"))
     raise Http404

@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from mtw_portal.core.management.commands.import_roster import ImportFailed
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.imports.management.commands.import_roster import ImportFailed
+from mtw_portal.imports.models import ImportBatch
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from employers.models import Application, Employer
 from mtw_portal.accounts.models import User
+from mtw_portal.imports.models import ImportBatch
 from outcomes.models import OutcomeSnapshot
 from participants.models import Participant
 from placements.models import GoodJobStandard, Placement, RetentionCheck
@@ -37,12 +38,14 @@ BEFORE_THE_MOVE = [
     ("outcomes", None),
     ("reports", None),
     ("placements", None),
+    ("imports", None),
 ]
 
 # (old app, new app, model): the models that moved.
 MOVED = [
     ("core", "outcomes", "outcomesnapshot"),
     ("core", "reports", "funderreport"),
+    ("core", "imports", "importbatch"),
     ("employers", "placements", "goodjobstandard"),
     ("employers", "placements", "placement"),
     ("employers", "placements", "retentioncheck"),
@@ -141,6 +144,15 @@ def _old_world(apps):
         submitted_at=NOW,
         submitted_by=staff,
     )
+    batch = apps.get_model("core", "ImportBatch").objects.create(
+        kind="placements",
+        uploaded_by=staff,
+        filename="placements.csv",
+        content=b"email,employer\nana@example.test,Acme Health\n",
+        rows=[{"email": "ana@example.test", "employer": "Acme Health"}],
+        plan={"counts": {"created": 1}},
+        created_at=NOW,
+    )
     entry = apps.get_model("auditlog", "LogEntry").objects.create(
         content_type=content_types["placement"],
         object_pk=str(placement.pk),
@@ -167,6 +179,7 @@ def _old_world(apps):
         "check": check.pk,
         "snapshot": snapshot.pk,
         "report": report.pk,
+        "batch": batch.pk,
         "entry": entry.pk,
     }
 
@@ -177,7 +190,7 @@ def test_an_existing_database_upgrades_with_nothing_lost():
         executor = _migrate(BEFORE_THE_MOVE)
         graph = executor.loader.graph
         applied = [key for key in executor.recorder.applied_migrations() if key in graph.nodes]
-        assert not any(app in {"outcomes", "reports", "placements"} for app, _ in applied)
+        assert not any(app in {"outcomes", "reports", "placements", "imports"} for app, _ in applied)
         old = _old_world(executor.loader.project_state(applied).apps)
     finally:
         # Forward to the latest migrations: the upgrade itself, and the schema the next tests expect.
@@ -188,6 +201,7 @@ def test_an_existing_database_upgrades_with_nothing_lost():
     current = {
         "outcomesnapshot": OutcomeSnapshot,
         "funderreport": FunderReport,
+        "importbatch": ImportBatch,
         "goodjobstandard": GoodJobStandard,
         "placement": Placement,
         "retentioncheck": RetentionCheck,

@@ -160,7 +160,7 @@ if __name__ == "__main__":  # read_table on each hostile file: time, and peak me
     import django
 
     django.setup()
-    from mtw_portal.core.imports import ImportFileError, read_table
+    from mtw_portal.imports.importers import ImportFileError, read_table
 
     files = {
         "million blank rows": million_blank_rows,

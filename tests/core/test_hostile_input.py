@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mtw_portal.core.forms import IdMultipleChoiceField, id_param
-from mtw_portal.core.imports import importer_for
 from mtw_portal.core.validators import SingleLineValidator, validate_date_of_birth, validate_event_date
+from mtw_portal.imports.importers import importer_for
 from participants.models import Participant
 from tests import factories
 from tests.participants.test_intake_and_home import INTAKE

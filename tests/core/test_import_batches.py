@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from mtw_portal.core import services
-from mtw_portal.core.models import ImportBatch
-from mtw_portal.core.tasks import import_batches_purge as import_batches_purge_task
+from mtw_portal.imports import services as import_services
+from mtw_portal.imports.models import ImportBatch
+from mtw_portal.imports.tasks import import_batches_purge as import_batches_purge_task
 from programs.models import Enrollment
 from programs.roster_import import COLUMNS
 from tests import factories
@@ -159,7 +159,7 @@ def test_the_purge_deletes_old_files_and_rows_and_keeps_the_summary(
     client.post(preview_url(old))
     recent = upload_another(client, roster(1))
 
-    assert services.import_batches_purge() == 1
+    assert import_services.import_batches_purge() == 1
 
     old = ImportBatch.objects.defer(None).get(pk=old.pk)
     assert (bytes(old.content), old.rows, old.filename) == (b"", None, "")
@@ -185,7 +185,7 @@ def test_the_purge_run_twice_purges_nothing_more(client, provider_member, cohort
     client.force_login(provider_member)
     aged(upload(client, roster(1)), settings.MTW_IMPORT_RETENTION_DAYS + 1)
     assert import_batches_purge_task.delay().get() == 1
-    assert services.import_batches_purge() == 0
+    assert import_services.import_batches_purge() == 0
 
 
 def test_a_batch_that_cannot_be_purged_is_logged_and_the_others_are_purged(
@@ -201,7 +201,7 @@ def test_a_batch_that_cannot_be_purged_is_logged_and_the_others_are_purged(
     last = aged(upload_another(client, roster(1)), days)
 
     with caplog.at_level(logging.ERROR, logger="mtw_portal.core.services"):
-        assert services.import_batches_purge() == 3
+        assert import_services.import_batches_purge() == 3
 
     purged = set(ImportBatch.objects.exclude(purged_at=None).values_list("pk", flat=True))
     assert purged == {first.pk, missing.pk, last.pk}
@@ -211,7 +211,7 @@ def test_a_batch_that_cannot_be_purged_is_logged_and_the_others_are_purged(
 def test_a_purged_batch_that_was_never_imported_cannot_be_confirmed(client, provider_member, cohort):
     client.force_login(provider_member)
     batch = aged(upload(client, roster(1)), settings.MTW_IMPORT_RETENTION_DAYS + 1)
-    services.import_batches_purge()
+    import_services.import_batches_purge()
     page = client.get(preview_url(batch)).content.decode()
     assert "the file was deleted" in page
     assert "Import this roster" not in page

@@ -1,7 +1,7 @@
 """Hostile import files: each is refused with a clear error, in bounded time.
 
 The files are written part by part (tests/core/hostile_files.py), so they are small and quick
-to build. Each guard of ``mtw_portal.core.imports.read_table`` has a test here.
+to build. Each guard of ``mtw_portal.imports.importers.read_table`` has a test here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 import openpyxl
 import pytest
 
-from mtw_portal.core.imports import ImportFileError, read_table
+from mtw_portal.imports.importers import ImportFileError, read_table
 from tests.core import hostile_files
 
 HEADER = hostile_files.HEADER

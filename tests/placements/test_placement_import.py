@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import Employer
-from mtw_portal.core.imports import read_table
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.imports.importers import read_table
+from mtw_portal.imports.models import ImportBatch
 from placements.imports import COLUMNS, PlacementImporter
 from placements.models import Placement, RetentionCheck
 from tests import factories, imports_helpers

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mtw_portal.accounts.models import Invitation, User
-from mtw_portal.core.imports import read_table
-from mtw_portal.core.models import ImportBatch
+from mtw_portal.imports.importers import read_table
+from mtw_portal.imports.models import ImportBatch
 from participants.models import Participant
 from programs.models import Cohort, Credential, Enrollment, EnrollmentEvent, Program
 from programs.roster_import import COLUMNS, EnrollmentRosterImporter

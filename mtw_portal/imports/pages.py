@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mtw_portal.core import services as core_services
 from mtw_portal.core.forms import ImportFileForm, apply_validation_error
-from mtw_portal.core.imports import MAX_COLUMNS, PLAN_ACTIONS, max_rows
+from mtw_portal.imports import services
+from mtw_portal.imports.importers import MAX_COLUMNS, PLAN_ACTIONS, max_rows
 
 PREVIEW_ROWS = PLAN_ACTIONS  # planned actions listed on the preview; the counts cover them all
 
@@ -26,7 +26,7 @@ def upload(
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            batch = core_services.import_batch_create(
+            batch = services.import_batch_create(
                 kind=kind,
                 uploaded_by=request.user,
                 scope_provider=scope_provider,
@@ -53,8 +53,8 @@ def preview(request, batch, *, template: str, preview_url: str, upload_url: str,
     stored = False  # a plan kept at upload, rather than one made by this request
     if request.method == "POST" and batch.applied_at is None:
         try:
-            result = core_services.import_batch_apply(batch=batch, user=request.user)
-        except core_services.BatchAlreadyApplied:
+            result = services.import_batch_apply(batch=batch, user=request.user)
+        except services.BatchAlreadyApplied:
             messages.info(request, already)
             return redirect(preview_url, pk=batch.pk)
         if result.ok:
@@ -65,7 +65,7 @@ def preview(request, batch, *, template: str, preview_url: str, upload_url: str,
         messages.info(request, already)
         return redirect(preview_url, pk=batch.pk)
     elif batch.applied_at is None:
-        result = core_services.import_batch_plan(batch=batch, user=request.user)
+        result = services.import_batch_plan(batch=batch, user=request.user)
         stored = batch.purged_at is None
     return render(
         request,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mtw_portal.core.services import import_batches_purge
+from mtw_portal.imports.services import import_batches_purge
 
 
 class Command(BaseCommand):

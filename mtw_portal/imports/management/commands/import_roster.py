@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mtw_portal.core.imports import IMPORTERS, ImportResult, importer_for, max_bytes, too_large_error
+from mtw_portal.imports.importers import IMPORTERS, ImportResult, importer_for, max_bytes, too_large_error
 
 
 class ImportFailed(CommandError):

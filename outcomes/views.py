@@ -27,7 +27,9 @@ PEOPLE_PER_PAGE = 50
 
 def _staff_board() -> Board:
     return Board(
-        as_of=timezone.localdate(), snapshots=outcome_snapshot_history(), grant=outcome_services.grant_settings()
+        as_of=timezone.localdate(),
+        snapshots=outcome_snapshot_history(),
+        grant=outcome_services.grant_settings(),
     )
 
 
@@ -134,8 +136,6 @@ def people(request):
         .order_by("user__last_name", "user__first_name", "pk")
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     return render(
         request,
@@ -144,7 +144,6 @@ def people(request):
             "drill": drill,
             "page": page,
             "total": page.paginator.count,
-            "query": query.urlencode(),
             "as_of": as_of,
         },
     )

@@ -1,4 +1,6 @@
-"""Writes of the core app: import batches (files uploaded for import through the web)."""
+"""Writes of the shared core: import batches (a file uploaded through the web is read, planned,
+applied, then purged) and the grant's settings row (``grant_settings``, which participants' record
+retention and the outcomes both read)."""
 
 from __future__ import annotations
 
@@ -169,7 +171,6 @@ def import_batch_purge(*, batch_id: int, now=None) -> bool:
 
 
 GRANT_SETTINGS_PK = 1
-
 
 
 def grant_settings():

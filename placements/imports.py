@@ -46,7 +46,7 @@ from mtw_portal.core.imports import (
     ImportResult,
     PlannedAction,
     RowError,
-    Table,
+    Sheet,
     chunks,
     name_key,
     parse_iso_date,
@@ -151,7 +151,7 @@ class PlacementImporter(Importer):
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
 
-    def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
+    def _plan(self, table: Sheet, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
         errors: list[RowError] = []
         lines = [self._parse(row, errors, today) for row in table.rows]

@@ -51,7 +51,7 @@ from mtw_portal.core.imports import (
     ImportResult,
     PlannedAction,
     RowError,
-    Table,
+    Sheet,
     chunks,
     name_key,
     parse_iso_date,
@@ -171,7 +171,7 @@ class EnrollmentRosterImporter(Importer):
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
 
-    def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
+    def _plan(self, table: Sheet, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
         errors: list[RowError] = []
         providers = self._providers()

@@ -104,7 +104,7 @@ class ImportFileError(Exception):
 
 
 @dataclass(frozen=True)
-class Row:
+class SheetRow:
     number: int  # as in the file: the header is row 1
     values: dict[str, str]  # column -> text, stripped ("" when empty)
 
@@ -113,9 +113,9 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Table:
+class Sheet:
     columns: tuple[str, ...]
-    rows: list[Row]
+    rows: list[SheetRow]
 
     def to_record(self) -> dict:
         """The table as JSON (kept on an upload so that it is read once): values in column order."""
@@ -125,11 +125,13 @@ class Table:
         }
 
     @classmethod
-    def from_record(cls, record: dict) -> Table:
+    def from_record(cls, record: dict) -> Sheet:
         columns = tuple(record["columns"])
         return cls(
             columns=columns,
-            rows=[Row(number, dict(zip(columns, values, strict=True))) for number, values in record["rows"]],
+            rows=[
+                SheetRow(number, dict(zip(columns, values, strict=True))) for number, values in record["rows"]
+            ],
         )
 
 
@@ -358,7 +360,7 @@ def _check_header(cells: list[str], columns: tuple[str, ...]) -> dict[int, str]:
     return positions
 
 
-def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
+def read_table(data: bytes, columns: tuple[str, ...]) -> Sheet:
     """The rows of a CSV or XLSX file with exactly ``columns``. Raises :class:`ImportFileError`.
 
     Bounded whatever the file: its size, the unpacked size of a workbook, the rows (blank ones
@@ -444,10 +446,10 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
             for name, value in values.items()
             if has_control_characters(value, multi_line=name in MULTI_LINE_COLUMNS)
         )
-        rows.append(Row(number, values))
+        rows.append(SheetRow(number, values))
     if errors:
         raise ImportFileError(errors)
-    return Table(columns=columns, rows=rows)
+    return Sheet(columns=columns, rows=rows)
 
 
 # --- Plans and results --------------------------------------------------------------------
@@ -608,10 +610,10 @@ class Importer:
     def __init__(self, *, actor=None):
         self.actor = actor  # the user importing; None on the command line
 
-    def plan(self, table: Table) -> ImportResult:
+    def plan(self, table: Sheet) -> ImportResult:
         return self._plan(table).result
 
-    def apply(self, table: Table) -> ImportResult:
+    def apply(self, table: Sheet) -> ImportResult:
         """Plan again under locks and write it all, or nothing when any row is (now) bad."""
         try:
             with transaction.atomic():
@@ -627,7 +629,7 @@ class Importer:
         plan.result.applied = True
         return plan.result
 
-    def _plan(self, table: Table, *, lock: bool = False):
+    def _plan(self, table: Sheet, *, lock: bool = False):
         """Check every row and say what would happen; an object with a ``result`` (ImportResult)."""
         raise NotImplementedError
 

@@ -17,7 +17,7 @@ from mtw_portal.core.imports import (
     ImportFileError,
     ImportResult,
     RowError,
-    Table,
+    Sheet,
     importer_for,
     max_bytes,
     plan_record,
@@ -117,7 +117,7 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportResult:
             content = ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
             result = _importer(batch, actor=user).run(bytes(content), apply=True)
         else:
-            result = _importer(batch, actor=user).apply(Table.from_record(rows))
+            result = _importer(batch, actor=user).apply(Sheet.from_record(rows))
         if result.errors:
             transaction.set_rollback(True)
             return result

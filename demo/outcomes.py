@@ -1,7 +1,7 @@
 """Demo outcome history for `manage.py seed_demo`: a year of snapshots for the grant dashboard.
 
 The demo data's dates already spread over the past year, so rolling up as of past dates gives a
-rising history (enrollment statuses are the current ones: see ``outcomes.py``).
+rising history (enrollment statuses are the current ones: see ``outcomes.rollup``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Demo data for `manage.py seed_demo`: accounts of every role, employers.
+"""Demo data for `manage.py seed_demo`: accounts of every role and the employers, then the
+training (``demo.training``), hiring (``demo.employers``) and coalition (``demo.coalition``) data
+and the outcome history (``demo.outcomes``).
 
-Idempotent: each record is found by a natural key before it is created, so running
-it twice changes nothing. Later parts of the portal add their records here.
+Idempotent: each account and employer is found by a natural key before it is created, and each
+part is written once, so running it twice changes nothing.
 """
 
 from __future__ import annotations

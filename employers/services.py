@@ -1,5 +1,7 @@
-"""Writes for employers: members and account requests, the profile and colleagues, opportunities,
-applications and mentoring. (Placements, the good-job standard and retention: ``placements``.)"""
+"""Writes for employers: employers (created, or found by name for the placement importer), their
+members (also set when the employer role is granted, on ``accounts.signals.role_granted``), account
+requests and their decisions, the profile and colleagues' invitations, opportunities, applications
+and mentoring. (Placements, the good-job standard and retention checks: ``placements.services``.)"""
 
 from __future__ import annotations
 
@@ -496,5 +498,3 @@ def employer_find_or_create(*, name: str) -> tuple[Employer, bool]:
     if existing is not None:
         return existing, False
     return employer_create(name=name), True
-
-

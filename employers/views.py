@@ -121,13 +121,6 @@ EVERY_ROLE = (Role.PARTICIPANT, Role.NAVIGATOR, Role.PROVIDER, Role.EMPLOYER, Ro
 MOVE_ACTIONS = Application.actions_of(Application.EMPLOYER_SIDE) - {"hire"}
 
 
-def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for name in without:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def _placement_of(application):
     try:
         return application.placement
@@ -154,7 +147,7 @@ def board(request):
     return render(
         request,
         "employers/board.html",
-        {"form": form, "page": page, "query_string": _query_string(request)},
+        {"form": form, "page": page},
     )
 
 
@@ -341,8 +334,6 @@ def application_move(request, pk: int, action: str):
     return redirect(next_url(request, default))
 
 
-
-
 # Everyone who may see the application, and only them (else 404), gets its résumé.
 @access.role_required(*EVERY_ROLE)
 def resume(request, pk: int):
@@ -488,7 +479,6 @@ def caseload_applications(request):
             "page": page,
             "state": state if state in Application.State.values else "",
             "states": Application.State.choices,
-            "query_string": _query_string(request),
             "is_staff": access.is_grant_staff(request.user),
         },
     )

@@ -1,7 +1,8 @@
 """The one module that decides who may see or change what.
 
 Views never test roles or memberships themselves: they call these helpers, and
-selectors scope their querysets with them. Conventions (see STYLE.md):
+selectors scope their querysets with them. Conventions (the README's "Accounts, roles and
+access" states them too):
 
 - not signed in: the LoginRequiredMiddleware sends the visitor to log in;
 - signed in with the wrong role for a page: 403 (``PermissionDenied``);

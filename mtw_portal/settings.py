@@ -112,7 +112,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
-    "django_htmx",
     "csp",
     "auditlog",
     # ours
@@ -150,7 +149,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "mtw_portal.accounts.middleware.RequireMFAMiddleware",
     # The audit trail: changes (django-auditlog, with our client address) and reads (one insert
     # per request, after the view).

@@ -1,4 +1,4 @@
-"""Forms of the outcomes app."""
+"""Forms of the outcomes app: the grant's targets and end date."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

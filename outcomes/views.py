@@ -134,8 +134,6 @@ def people(request):
         .order_by("user__last_name", "user__first_name", "pk")
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     return render(
         request,
@@ -144,7 +142,6 @@ def people(request):
             "drill": drill,
             "page": page,
             "total": page.paginator.count,
-            "query": query.urlencode(),
             "as_of": as_of,
         },
     )

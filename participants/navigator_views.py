@@ -52,13 +52,6 @@ def _supported_participant(user, pk: int):
     return participant
 
 
-def _query_string(request, *, without: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for name in without:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 # --- Caseload ----------------------------------------------------------------------------
 
 
@@ -83,7 +76,6 @@ def caseload(request):
             "query": query,
             "page": page,
             "queue_count": selectors.participant_list(viewer=request.user, scope="queue").count(),
-            "query_string": _query_string(request),
         },
     )
 
@@ -293,7 +285,6 @@ def support_ledger(request):
             "support_totals": selectors.support_totals(items=items),
             "page": page,
             "support_requests": support_requests,
-            "query_string": _query_string(request),
         },
     )
 

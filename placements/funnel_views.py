@@ -1,7 +1,7 @@
 """The employer's own hiring funnel: the page and its tables as CSV or XLSX downloads.
 
 Only employer members, and only their own employer's figures (``access.employer_member_for``).
-The figures come from ``employers.selectors`` (the "hiring funnel" section).
+The figures come from ``placements.selectors`` (the "hiring funnel" section).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
@@ -18,13 +17,6 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.core.tables import FORMATS, table_response
 from placements import selectors
 from placements.forms import FunnelFilterForm
-
-
-def _query_string(form: FunnelFilterForm) -> str:
-    """The period to carry into page and download links (only a valid one other than all)."""
-    if form.is_valid() and form.cleaned_data["period"] != "all":
-        return urlencode({"period": form.cleaned_data["period"]})
-    return ""
 
 
 def _section(table, *, empty: str, paginated: bool = False) -> dict:
@@ -59,7 +51,6 @@ def funnel(request):
                 _section(by_opportunity, empty=_("You have not posted an opportunity yet."), paginated=True),
             ],
             "page": page,
-            "query_string": _query_string(form),
         },
     )
 

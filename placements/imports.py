@@ -49,7 +49,7 @@ from mtw_portal.imports.importers import (
     ImportResult,
     PlannedAction,
     RowError,
-    Table,
+    Sheet,
     TextCell,
     chunks,
     name_key,
@@ -243,7 +243,7 @@ class PlacementImporter(Importer):
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
 
-    def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
+    def _plan(self, table: Sheet, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
         errors: list[RowError] = []
         lines = [self._parse(row, errors, today) for row in table.rows]

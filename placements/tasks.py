@@ -1,3 +1,5 @@
+"""Tasks of placements: a retention check's reminder email, and the nightly round of those due."""
+
 from smtplib import SMTPException
 
 from celery import shared_task

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
@@ -42,10 +41,6 @@ NEAR_MISSES_SHOWN = 25
 IMPORT_KIND = PlacementImporter.kind
 
 
-def _query_string(request, *, without: str = "page") -> str:
-    return urlencode([(k, v) for k, v in request.GET.items() if k != without and v])
-
-
 # --- Placements ----------------------------------------------------------------------------
 
 
@@ -63,7 +58,7 @@ def placements(request):
     return render(
         request,
         "placements/list.html",
-        {"form": form, "page": page, "query_string": _query_string(request)},
+        {"form": form, "page": page},
     )
 
 
@@ -229,8 +224,6 @@ def retention_checks(request):
             "overdue_before": selectors.overdue_before(),
             "mine": mine,
             "is_navigator": access.has_role(request.user, Role.NAVIGATOR),
-            "query_string": _query_string(request),
-            "upcoming_query_string": _query_string(request, without="upcoming_page"),
         },
     )
 

@@ -53,7 +53,7 @@ from mtw_portal.imports.importers import (
     ImportResult,
     PlannedAction,
     RowError,
-    Table,
+    Sheet,
     TextCell,
     chunks,
     longer_than,
@@ -256,7 +256,7 @@ class EnrollmentRosterImporter(Importer):
 
     # --- Phase 1: check and plan (no writes) -----------------------------------------------
 
-    def _plan(self, table: Table, *, lock: bool = False) -> _Plan:
+    def _plan(self, table: Sheet, *, lock: bool = False) -> _Plan:
         today = timezone.localdate()
         errors: list[RowError] = []
         providers = self._providers()

@@ -42,11 +42,7 @@ def catalogue(request):
         starts_after=filters.get("starts_after"),
     )
     page = Paginator(programs, 12).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "programs/catalogue.html", {"form": form, "page": page, "query_string": query.urlencode()}
-    )
+    return render(request, "programs/catalogue.html", {"form": form, "page": page})
 
 
 @login_not_required
@@ -175,7 +171,6 @@ def cohort_roster(request, pk: int):
             "statuses": [(value, label, counts.get(value, 0)) for value, label in Enrollment.Status.choices],
             "taken": taken,
             "can_edit": access.can_manage_provider(request.user, cohort.program.provider),
-            "query_string": f"status={status}" if status else "",
         },
     )
 

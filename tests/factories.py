@@ -169,7 +169,7 @@ def enrollment(*, participant, cohort, status: str = "enrolled", **fields):
     return Enrollment.objects.create(participant=participant, cohort=cohort, status=status, **fields)
 
 
-def placement(*, participant, employer, start_date, kind: str = "full_time", **fields):
+def placement_row(*, participant, employer, start_date, kind: str = "full_time", **fields):
     """A placement recorded directly (no good-job judgement): ``participant`` is a Participant."""
     from decimal import Decimal
 

@@ -47,12 +47,6 @@ def _without_kind(filters: dict) -> dict:
     return {key: value for key, value in filters.items() if key != "kind"}
 
 
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _page(request, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -65,7 +59,7 @@ def reads(request):
     return render(
         request,
         "audit/reads.html",
-        {"form": form, "page": page, "tab": "reads", "query_string": _query_string(request)},
+        {"form": form, "page": page, "tab": "reads"},
     )
 
 
@@ -80,7 +74,7 @@ def changes(request):
     return render(
         request,
         "audit/changes.html",
-        {"form": form, "page": page, "tab": "changes", "query_string": _query_string(request)},
+        {"form": form, "page": page, "tab": "changes"},
     )
 
 

@@ -7,7 +7,7 @@ from mtw_portal.core.validators import validate_event_date
 
 class GrantSettings(models.Model):
     """The grant's targets and end date (one row, pk=1, edited by grant staff), and the mark of a
-    pending outcomes roll-up (see ``services.outcomes_rollup_request``)."""
+    pending outcomes roll-up (see ``outcomes.services.outcomes_rollup_request``)."""
 
     target_trained = models.PositiveIntegerField(_("target: people trained"), default=1000)
     target_placed_good_jobs = models.PositiveIntegerField(

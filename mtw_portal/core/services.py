@@ -1,4 +1,5 @@
-"""Writes of the core app: the grant's settings row."""
+"""Writes of the shared core: the grant's settings row (``grant_settings``, which participants'
+record retention and the outcomes both read)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ the page is what is downloaded: there is one source for both.
 
 A cell's value is an ``int``, a ``float`` (percent or percentage points), a ``Decimal`` (money),
 a ``str``, a ``date``, or ``None``. ``None`` is written as the column's ``none_text``: "hidden"
-for the suppressed counts and rates (see ``suppression``: a small count, or one hidden so that a
+for the suppressed counts and rates (see ``outcomes.suppression``: a small count, or one hidden so that a
 small count cannot be worked out; the text does not say which), empty otherwise.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab

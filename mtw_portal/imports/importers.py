@@ -107,7 +107,7 @@ class ImportFileError(Exception):
 
 
 @dataclass(frozen=True)
-class Row:
+class SheetRow:
     number: int  # as in the file: the header is row 1
     values: dict[str, str]  # column -> text, stripped ("" when empty)
 
@@ -116,9 +116,9 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Table:
+class Sheet:
     columns: tuple[str, ...]
-    rows: list[Row]
+    rows: list[SheetRow]
 
     def to_record(self) -> dict:
         """The table as JSON (kept on an upload so that it is read once): values in column order."""
@@ -128,11 +128,13 @@ class Table:
         }
 
     @classmethod
-    def from_record(cls, record: dict) -> Table:
+    def from_record(cls, record: dict) -> Sheet:
         columns = tuple(record["columns"])
         return cls(
             columns=columns,
-            rows=[Row(number, dict(zip(columns, values, strict=True))) for number, values in record["rows"]],
+            rows=[
+                SheetRow(number, dict(zip(columns, values, strict=True))) for number, values in record["rows"]
+            ],
         )
 
 
@@ -260,7 +262,7 @@ def _check_archive(data: bytes, *, max_cells: int) -> None:
         )
 
 
-class _Sheet(ReadOnlyWorksheet):
+class _BoundedWorksheet(ReadOnlyWorksheet):
     """openpyxl's read-only sheet, whose declared size is read without reading the whole sheet.
 
     openpyxl looks for the ``<dimension>`` element until the end of ``<sheetData>``: a sheet
@@ -279,12 +281,12 @@ class _Sheet(ReadOnlyWorksheet):
 
 
 class _WorkbookReader(ExcelReader):
-    """openpyxl's reader (read-only), with its worksheets as :class:`_Sheet` and no chart sheets."""
+    """openpyxl's reader (read-only), with its worksheets as :class:`_BoundedWorksheet` and no chart sheets."""
 
     def read_worksheets(self):
         for sheet, rel in self.parser.find_sheets():
             if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+                self.wb._sheets.append(_BoundedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings))
 
 
 def _load_workbook(data: bytes):
@@ -361,7 +363,7 @@ def _check_header(cells: list[str], columns: tuple[str, ...]) -> dict[int, str]:
     return positions
 
 
-def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
+def read_table(data: bytes, columns: tuple[str, ...]) -> Sheet:
     """The rows of a CSV or XLSX file with exactly ``columns``. Raises :class:`ImportFileError`.
 
     Bounded whatever the file: its size, the unpacked size of a workbook, the rows (blank ones
@@ -447,10 +449,10 @@ def read_table(data: bytes, columns: tuple[str, ...]) -> Table:
             for name, value in values.items()
             if has_control_characters(value, multi_line=name in MULTI_LINE_COLUMNS)
         )
-        rows.append(Row(number, values))
+        rows.append(SheetRow(number, values))
     if errors:
         raise ImportFileError(errors)
-    return Table(columns=columns, rows=rows)
+    return Sheet(columns=columns, rows=rows)
 
 
 # --- Plans and results --------------------------------------------------------------------
@@ -674,10 +676,10 @@ class Importer:
     def __init__(self, *, actor=None):
         self.actor = actor  # the user importing; None on the command line
 
-    def plan(self, table: Table) -> ImportResult:
+    def plan(self, table: Sheet) -> ImportResult:
         return self._plan(table).result
 
-    def apply(self, table: Table) -> ImportResult:
+    def apply(self, table: Sheet) -> ImportResult:
         """Plan again under locks and write it all, or nothing when any row is (now) bad."""
         try:
             with transaction.atomic():
@@ -693,7 +695,7 @@ class Importer:
         plan.result.applied = True
         return plan.result
 
-    def _plan(self, table: Table, *, lock: bool = False):
+    def _plan(self, table: Sheet, *, lock: bool = False):
         """Check every row and say what would happen; an object with a ``result`` (ImportResult)."""
         raise NotImplementedError
 

@@ -15,7 +15,7 @@ from mtw_portal.imports.importers import (
     ImportFileError,
     ImportResult,
     RowError,
-    Table,
+    Sheet,
     importer_for,
     max_bytes,
     plan_record,
@@ -115,7 +115,7 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportResult:
             content = ImportBatch.objects.filter(pk=batch.pk).values_list("content", flat=True).get()
             result = _importer(batch, actor=user).run(bytes(content), apply=True)
         else:
-            result = _importer(batch, actor=user).apply(Table.from_record(rows))
+            result = _importer(batch, actor=user).apply(Sheet.from_record(rows))
         if result.errors:
             transaction.set_rollback(True)
             return result

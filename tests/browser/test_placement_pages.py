@@ -14,7 +14,7 @@ from placements import services as placement_services
 from placements.models import RetentionCheck
 from tests import factories
 from tests.browser.conftest import log_in
-from tests.placements.placement_factories import default_standard, placement
+from tests.placements.placement_factories import default_standard, placement_judged
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,14 +40,14 @@ def jobs(participant, oic, navigator, employer):
     record.navigator = Navigator.objects.get(user=navigator)
     record.save()
     today = timezone.localdate()
-    near = placement(
+    near = placement_judged(
         participant=record,
         employer=employer,
         title="Support Analyst",
         hourly_wage=Decimal("19.50"),
         start_date=today - timedelta(days=110),
     )
-    good = placement(
+    good = placement_judged(
         participant=record, employer=employer, title="Developer", start_date=today - timedelta(days=20)
     )
     return near, good

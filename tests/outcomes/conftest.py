@@ -13,7 +13,7 @@ from participants.models import BudgetLine
 from placements import services as placement_services
 from programs import services as program_services
 from tests import factories
-from tests.placements.placement_factories import placement
+from tests.placements.placement_factories import placement_judged
 
 
 def record_check(placement_, days: int, outcome: str, by) -> None:
@@ -54,19 +54,21 @@ def data_set(oic, brainstation, fourgeeks, navigator):
         issuer="BrainStation",
         awarded_on=timezone.localdate() - timedelta(days=1),
     )
-    job_a = placement(participant=A)
+    job_a = placement_judged(participant=A)
     record_check(job_a, 180, "employed", navigator)
     support(A, "100.00")
     support(A, "50.00")
     # B: active, two internships (one person), paid less than any job: not in the median.
     factories.enrollment(participant=B, cohort=bs1, status="active")
-    placement(participant=B, kind="sprint_internship", hourly_wage=Decimal("15.00"))
-    placement(participant=B, kind="internship", hourly_wage=Decimal("18.00"), start_date=timezone.localdate())
+    placement_judged(participant=B, kind="sprint_internship", hourly_wage=Decimal("15.00"))
+    placement_judged(
+        participant=B, kind="internship", hourly_wage=Decimal("18.00"), start_date=timezone.localdate()
+    )
     approved = support(B, "300.00")  # above the threshold: counts once a second person approves
     participant_services.support_item_decide(item=approved, by=colleague, approve=True)
     # C: withdrawn only: enrolled, not active, not trained. A part-time job a cent under the standard.
     factories.enrollment(participant=C, cohort=fg1, status="withdrawn")
-    placement(participant=C, kind="part_time", hourly_wage=Decimal("19.99"))
+    placement_judged(participant=C, kind="part_time", hourly_wage=Decimal("19.99"))
     support(C, "400.00")  # awaiting approval: not counted
     # D applied, E was not admitted: they count nowhere.
     factories.enrollment(participant=D, cohort=bs1, status="applied")
@@ -75,12 +77,12 @@ def data_set(oic, brainstation, fourgeeks, navigator):
     # still employed at 90 days (not a 180-day retention).
     factories.enrollment(participant=F, cohort=fg1, status="completed")
     factories.enrollment(participant=F, cohort=bs2, status="enrolled")
-    apprenticeship = placement(participant=F, kind="apprenticeship", hourly_wage=Decimal("25.00"))
+    apprenticeship = placement_judged(participant=F, kind="apprenticeship", hourly_wage=Decimal("25.00"))
     record_check(apprenticeship, 90, "employed", navigator)
     # G: never trained, a good job, gone at 180 days; support rejected. A job starting after as_of.
-    job_g = placement(participant=G, hourly_wage=Decimal("30.00"))
+    job_g = placement_judged(participant=G, hourly_wage=Decimal("30.00"))
     record_check(job_g, 180, "not_employed", navigator)
     rejected = support(G, "260.00")
     participant_services.support_item_decide(item=rejected, by=colleague, approve=False)
-    placement(participant=D, start_date=timezone.localdate() + timedelta(days=10))
+    placement_judged(participant=D, start_date=timezone.localdate() + timedelta(days=10))
     return people

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from outcomes.breakdowns import equity_breakdown, equity_breakdowns, zip_breakdown
 from tests import factories
-from tests.placements.placement_factories import placement
+from tests.placements.placement_factories import placement_judged
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def _people(cohort, n, *, trained=0, good_jobs=0, status="active", **answers):
         record.save()
         factories.enrollment(participant=record, cohort=cohort, status="completed" if i < trained else status)
         if i < good_jobs:
-            placement(participant=record)
+            placement_judged(participant=record)
         people.append(record)
     return people
 
@@ -126,8 +126,8 @@ def test_one_person_counts_once_whatever_their_enrollments(a_cohort):
     people = _people(a_cohort, 5, trained=5, gender="woman")
     for person in people:
         factories.enrollment(participant=person, cohort=other, status="completed")
-        placement(participant=person)
-        placement(participant=person, title="Second job")
+        placement_judged(participant=person)
+        placement_judged(participant=person, title="Second job")
     row = equity_breakdown("gender")["overall"]
     assert (row["enrolled"], row["trained"], row["good_job"]) == (5, 5, 5)
 

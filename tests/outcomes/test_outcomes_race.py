@@ -10,7 +10,7 @@ from outcomes import services as outcome_services
 from outcomes.models import OutcomeSnapshot
 from outcomes.rollup import outcomes_compute
 from tests import factories
-from tests.placements.placement_factories import placement
+from tests.placements.placement_factories import placement_judged
 from tests.services import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +22,7 @@ def test_two_simultaneous_roll_ups_store_one_snapshot_with_the_same_figures(brai
     for status in ("enrolled", "completed", "withdrawn"):
         person = factories.participant_record()
         factories.enrollment(participant=person, cohort=cohort, status=status)
-        placement(participant=person)
+        placement_judged(participant=person)
     OutcomeSnapshot.objects.all().delete()  # saving the placements rolled up (inline): start afresh
     barrier = threading.Barrier(2)
     results, errors = [], []

@@ -27,7 +27,7 @@ from outcomes.measures import measure
 from outcomes.suppression import SUPPRESS_BELOW
 from programs.models import Enrollment
 from tests import factories
-from tests.placements.placement_factories import placement
+from tests.placements.placement_factories import placement_judged
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def person(cohort, answers: dict, *, trained: bool = False, good_job: bool = Fal
     record.save()
     factories.enrollment(participant=record, cohort=cohort, status="completed" if trained else "active")
     if good_job:
-        placement(participant=record)
+        placement_judged(participant=record)
     return record
 
 

@@ -47,7 +47,7 @@ def _rows(person, navigator, employer, brainstation, n: int = 1):
         person.credentials.create(
             type="certificate", name=f"Cert {i}", issuer="BrainStation", awarded_on=date(2026, 1, 1)
         )
-        placement = factories.placement(
+        placement = factories.placement_row(
             participant=person, employer=employer, start_date=date(2026, 1, 5) + timedelta(days=i)
         )
         placement.retention_checks.create(days=90, due_on=date(2026, 4, 5))

@@ -293,7 +293,7 @@ def full_record(person, navigator, grant_staff, brainstation, employer, settings
     application = employer_services.application_create(
         participant=person, opportunity=opportunity, note=f"Hi, I am {FIRST} {LAST}", resume=pdf_upload()
     )
-    placement = factories.placement(
+    placement = factories.placement_row(
         participant=person,
         employer=employer,
         start_date=draft.start + timedelta(days=3),

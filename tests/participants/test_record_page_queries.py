@@ -39,7 +39,7 @@ def add_records(assigned, navigator, log_support, brainstation, employer):
             factories.enrollment(participant=assigned, cohort=cohort())
             factories.enrollment(participant=assigned, cohort=cohort(), status="completed")
             start = date(2024, 1, 1) + timedelta(days=next(days))
-            factories.placement(participant=assigned, employer=employer, start_date=start)
+            factories.placement_row(participant=assigned, employer=employer, start_date=start)
 
     return add
 

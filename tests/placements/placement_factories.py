@@ -45,7 +45,7 @@ def person(organization=None, **user_fields):
     return factories.participant_record(factories.participant_user(**user_fields), organization=organization)
 
 
-def placement(
+def placement_judged(
     *,
     participant=None,
     employer=None,

@@ -20,7 +20,7 @@ from placements import selectors as placement_selectors
 from placements import services as placement_services
 from placements.models import RetentionCheck
 from tests import factories
-from tests.placements.placement_factories import default_standard, person, placement
+from tests.placements.placement_factories import default_standard, person, placement_judged
 
 FUNNEL_URL = reverse("placements:funnel")
 STEPS = ["applications", "interviewing", "offered", "hired", "good_jobs", "employed_90", "employed_180"]
@@ -99,7 +99,7 @@ def funnel_data(employer, employer_member, other_employer, other_employer_member
     apps["intern"] = _apply(internship)
     _hire(apps["intern"], by)
 
-    outside = placement(employer=employer, start_date=timezone.localdate() - timedelta(days=200))
+    outside = placement_judged(employer=employer, start_date=timezone.localdate() - timedelta(days=200))
     _check(outside, 90, RetentionCheck.Outcome.EMPLOYED)
 
     theirs = _hire(_apply(make_opportunity(other_employer, title="Help Desk Analyst")), other_employer_member)

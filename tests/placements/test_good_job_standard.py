@@ -13,7 +13,7 @@ from placements import services as placement_services
 from placements.models import GoodJobStandard, Placement
 from placements.selectors import near_miss_q
 from tests import factories
-from tests.placements.placement_factories import DEFAULT_FROM, default_standard, placement
+from tests.placements.placement_factories import DEFAULT_FROM, default_standard, placement_judged
 
 INTERNSHIPS = ["sprint_internship", "micro_internship", "internship"]
 
@@ -46,51 +46,51 @@ def test_the_default_standard_is_documented_with_its_source():
 
 
 def test_a_wage_exactly_at_the_threshold_is_a_good_job():
-    job = placement(hourly_wage=Decimal("20.00"))
+    job = placement_judged(hourly_wage=Decimal("20.00"))
     assert (job.is_good_job, job.failed_tests) == (True, [])
     assert job.standard.effective_from == DEFAULT_FROM
     assert job.judged_at is not None
 
 
 def test_a_wage_one_cent_below_the_threshold_fails_the_wage_test_only():
-    job = placement(hourly_wage=Decimal("19.99"))
+    job = placement_judged(hourly_wage=Decimal("19.99"))
     assert (job.is_good_job, job.failed_tests) == (False, ["wage"])
     assert job.failed_test_labels == ["Wage below the minimum"]
 
 
 def test_hours_at_the_minimum_pass_and_half_an_hour_fewer_fail():
-    assert placement(hours_per_week=Decimal("35")).is_good_job
-    assert placement(hours_per_week=Decimal("34.5")).failed_tests == ["hours"]
+    assert placement_judged(hours_per_week=Decimal("35")).is_good_job
+    assert placement_judged(hours_per_week=Decimal("34.5")).failed_tests == ["hours"]
 
 
 def test_no_health_benefits_fails_the_health_test():
-    assert placement(benefit_health=False).failed_tests == ["health"]
+    assert placement_judged(benefit_health=False).failed_tests == ["health"]
 
 
 def test_other_benefits_do_not_replace_health_benefits():
-    job = placement(benefit_health=False, benefit_dental_vision=True, benefit_retirement=True)
+    job = placement_judged(benefit_health=False, benefit_dental_vision=True, benefit_retirement=True)
     assert job.failed_tests == ["health"]
 
 
 @pytest.mark.parametrize("path", ["", "   ", "\n\t"])
 def test_an_empty_or_blank_path_to_advance_fails_the_advancement_test(path):
-    assert placement(advancement_path=path).failed_tests == ["advancement"]
+    assert placement_judged(advancement_path=path).failed_tests == ["advancement"]
 
 
 @pytest.mark.parametrize("kind", INTERNSHIPS)
 def test_an_internship_is_never_a_good_job_even_when_it_meets_every_other_test(kind):
-    job = placement(kind=kind, hourly_wage=Decimal("40.00"), hours_per_week=Decimal("40"))
+    job = placement_judged(kind=kind, hourly_wage=Decimal("40.00"), hours_per_week=Decimal("40"))
     assert (job.is_good_job, job.failed_tests) == (False, ["kind"])
     assert job.failed_test_labels == ["Not a job (internships cannot be good jobs)"]
 
 
 @pytest.mark.parametrize("kind", ["full_time", "part_time", "apprenticeship"])
 def test_full_time_part_time_and_apprenticeship_placements_can_be_good_jobs(kind):
-    assert placement(kind=kind).is_good_job
+    assert placement_judged(kind=kind).is_good_job
 
 
 def test_every_failed_test_is_listed_together_so_near_misses_show():
-    job = placement(
+    job = placement_judged(
         kind="internship",
         hourly_wage=Decimal("15.00"),
         hours_per_week=Decimal("20"),
@@ -102,12 +102,12 @@ def test_every_failed_test_is_listed_together_so_near_misses_show():
 
 def test_a_version_that_does_not_require_health_or_advancement_does_not_test_them():
     new_version(date(2023, 1, 1), wage="20.00", health=False, advancement=False)
-    job = placement(start_date=date(2023, 6, 1), benefit_health=False, advancement_path="")
+    job = placement_judged(start_date=date(2023, 6, 1), benefit_health=False, advancement_path="")
     assert job.is_good_job
 
 
 def test_a_placement_before_any_standard_is_judged_as_having_none():
-    job = placement(start_date=DEFAULT_FROM - timedelta(days=1))
+    job = placement_judged(start_date=DEFAULT_FROM - timedelta(days=1))
     assert (job.is_good_job, job.standard, job.failed_tests) == (False, None, ["no_standard"])
 
 
@@ -116,14 +116,14 @@ def test_a_placement_before_any_standard_is_judged_as_having_none():
 
 def test_the_version_in_force_on_the_start_date_is_used():
     raised = new_version(date(2025, 1, 1), wage="25.00")
-    before = placement(start_date=date(2024, 12, 31), hourly_wage=Decimal("22.00"))
-    on_the_day = placement(start_date=date(2025, 1, 1), hourly_wage=Decimal("22.00"))
+    before = placement_judged(start_date=date(2024, 12, 31), hourly_wage=Decimal("22.00"))
+    on_the_day = placement_judged(start_date=date(2025, 1, 1), hourly_wage=Decimal("22.00"))
     assert (before.standard.effective_from, before.is_good_job) == (DEFAULT_FROM, True)
     assert (on_the_day.standard, on_the_day.failed_tests) == (raised, ["wage"])
 
 
 def test_a_new_version_does_not_change_existing_judgements_until_staff_re_judge():
-    job = placement(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
+    job = placement_judged(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
     judged_at = job.judged_at
     raised = new_version(date(2025, 1, 1), wage="25.00")
     job.refresh_from_db()
@@ -135,10 +135,10 @@ def test_a_new_version_does_not_change_existing_judgements_until_staff_re_judge(
 
 
 def test_re_judging_changes_exactly_the_affected_placements_and_counts_them():
-    affected = placement(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
-    new_standard_same_result = placement(start_date=date(2025, 6, 1), hourly_wage=Decimal("30.00"))
-    before_the_version = placement(start_date=date(2024, 6, 1), hourly_wage=Decimal("22.00"))
-    already_failing = placement(start_date=date(2024, 6, 1), hourly_wage=Decimal("15.00"))
+    affected = placement_judged(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
+    new_standard_same_result = placement_judged(start_date=date(2025, 6, 1), hourly_wage=Decimal("30.00"))
+    before_the_version = placement_judged(start_date=date(2024, 6, 1), hourly_wage=Decimal("22.00"))
+    already_failing = placement_judged(start_date=date(2024, 6, 1), hourly_wage=Decimal("15.00"))
     raised = new_version(date(2025, 1, 1), wage="25.00")
 
     assert placement_services.placements_rejudge() == {"changed": 2, "unchanged": 2}
@@ -187,7 +187,7 @@ def test_staff_see_the_versions_newest_first_with_their_sources(client, grant_st
 
 
 def test_staff_add_a_version_and_judgements_stay_until_they_re_judge(client, grant_staff):
-    job = placement(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
+    job = placement_judged(start_date=date(2025, 6, 1), hourly_wage=Decimal("22.00"))
     client.force_login(grant_staff)
     response = client.post(
         STANDARD_URL,
@@ -249,9 +249,9 @@ def test_re_judging_is_a_post_only_action(client, grant_staff):
 
 
 def test_the_standard_page_lists_near_misses_only(client, grant_staff):
-    near = placement(title="Almost There", hourly_wage=Decimal("19.99"))
-    placement(title="Far Off", hourly_wage=Decimal("12.00"), benefit_health=False)
-    placement(title="Made It")
+    near = placement_judged(title="Almost There", hourly_wage=Decimal("19.99"))
+    placement_judged(title="Far Off", hourly_wage=Decimal("12.00"), benefit_health=False)
+    placement_judged(title="Made It")
     client.force_login(grant_staff)
     response = client.get(STANDARD_URL)
     assert [p.pk for p in response.context["near_misses"]] == [near.pk]
@@ -263,14 +263,14 @@ def test_the_standard_page_lists_near_misses_only(client, grant_staff):
 def test_near_misses_are_found_on_every_kind_of_single_failure():
     employer = factories.EmployerFactory()
     singles = {
-        "kind": placement(employer=employer, kind="internship"),
-        "wage": placement(employer=employer, hourly_wage=Decimal("19.99")),
-        "hours": placement(employer=employer, hours_per_week=Decimal("30")),
-        "health": placement(employer=employer, benefit_health=False),
-        "advancement": placement(employer=employer, advancement_path=""),
+        "kind": placement_judged(employer=employer, kind="internship"),
+        "wage": placement_judged(employer=employer, hourly_wage=Decimal("19.99")),
+        "hours": placement_judged(employer=employer, hours_per_week=Decimal("30")),
+        "health": placement_judged(employer=employer, benefit_health=False),
+        "advancement": placement_judged(employer=employer, advancement_path=""),
     }
-    placement(employer=employer, hourly_wage=Decimal("10.00"), benefit_health=False)  # two failures
-    placement(employer=employer)  # none
-    placement(employer=employer, start_date=date(2021, 1, 1))  # no standard: not a near miss
+    placement_judged(employer=employer, hourly_wage=Decimal("10.00"), benefit_health=False)  # two failures
+    placement_judged(employer=employer)  # none
+    placement_judged(employer=employer, start_date=date(2021, 1, 1))  # no standard: not a near miss
     found = set(Placement.objects.filter(near_miss_q()).values_list("pk", flat=True))
     assert found == {p.pk for p in singles.values()}

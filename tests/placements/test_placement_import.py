@@ -21,7 +21,7 @@ from mtw_portal.imports.models import ImportBatch
 from placements.imports import COLUMNS, PlacementImporter
 from placements.models import Placement, RetentionCheck
 from tests import factories, imports_helpers
-from tests.placements.placement_factories import default_standard, person, placement
+from tests.placements.placement_factories import default_standard, person, placement_judged
 
 HEADER = ",".join(COLUMNS)
 TODAY = timezone.localdate()
@@ -197,7 +197,9 @@ def test_an_updated_file_updates_without_duplicating_and_judges_again(tmp_path, 
 
 
 def test_an_update_keeps_the_placements_own_source_and_the_fields_the_file_lacks(tmp_path, ana, ukg):
-    hired = placement(participant=ana, employer=ukg, start_date=START, source="hire", benefit_retirement=True)
+    hired = placement_judged(
+        participant=ana, employer=ukg, start_date=START, source="hire", benefit_retirement=True
+    )
     run(write(tmp_path, csv_bytes([row(title="Renamed")])))
     hired.refresh_from_db()
     assert (hired.source, hired.title, hired.benefit_retirement) == ("hire", "Renamed", True)
@@ -233,7 +235,7 @@ def test_a_dry_run_writes_nothing(tmp_path, ana, ukg, mailoutbox):
 def test_planning_takes_a_handful_of_queries_however_many_rows(ukg, oic, django_assert_max_num_queries):
     rows = people(40, oic)
     for i in range(0, 40, 2):
-        placement(
+        placement_judged(
             participant=_participant(f"worker{i}@example.org"),
             employer=ukg,
             start_date=START,

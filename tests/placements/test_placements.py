@@ -14,7 +14,7 @@ from django.utils import timezone
 from employers.models import Employer
 from placements.models import Placement, RetentionCheck
 from tests import factories
-from tests.placements.placement_factories import default_standard, person, placement
+from tests.placements.placement_factories import default_standard, person, placement_judged
 
 LIST_URL = reverse("placements:placements")
 NEW_URL = reverse("placements:placement_new")
@@ -33,12 +33,14 @@ def worker(participant, oic):
 
 @pytest.fixture
 def job(worker, employer):
-    return placement(participant=worker, employer=employer, title="Junior Developer")
+    return placement_judged(participant=worker, employer=employer, title="Junior Developer")
 
 
 @pytest.fixture
 def other_job(united_way, other_employer):
-    return placement(participant=person(united_way), employer=other_employer, title="Help Desk Analyst")
+    return placement_judged(
+        participant=person(united_way), employer=other_employer, title="Help Desk Analyst"
+    )
 
 
 def form_data(**overrides) -> dict:
@@ -91,10 +93,10 @@ def test_other_roles_cannot_open_the_list_or_record(client, user_of_role, role):
 def test_the_list_filters_good_jobs_near_misses_kind_and_employer(
     client, grant_staff, employer, other_employer
 ):
-    good = placement(employer=employer)
-    near = placement(employer=employer, hourly_wage=Decimal("19.99"))
-    far = placement(employer=other_employer, hourly_wage=Decimal("10.00"), benefit_health=False)
-    intern = placement(employer=other_employer, kind="internship")
+    good = placement_judged(employer=employer)
+    near = placement_judged(employer=employer, hourly_wage=Decimal("19.99"))
+    far = placement_judged(employer=other_employer, hourly_wage=Decimal("10.00"), benefit_health=False)
+    intern = placement_judged(employer=other_employer, kind="internship")
     client.force_login(grant_staff)
 
     def found(**params) -> set[int]:
@@ -112,7 +114,9 @@ def test_the_list_filters_good_jobs_near_misses_kind_and_employer(
 def test_the_list_is_paginated_by_25(client, grant_staff, employer):
     worker_ = person()
     for i in range(27):
-        placement(participant=worker_, employer=employer, start_date=date(2024, 1, 1) + timedelta(days=i))
+        placement_judged(
+            participant=worker_, employer=employer, start_date=date(2024, 1, 1) + timedelta(days=i)
+        )
     client.force_login(grant_staff)
     assert len(client.get(LIST_URL).context["page"].object_list) == 25
     assert len(client.get(LIST_URL, {"page": 2}).context["page"].object_list) == 2
@@ -128,10 +132,10 @@ def test_the_list_takes_the_same_queries_however_many_placements(client, user_of
         return len(captured)
 
     for _ in range(2):
-        placement(participant=person(oic))
+        placement_judged(participant=person(oic))
     few = queries()
     for _ in range(20):
-        placement(participant=person(oic))
+        placement_judged(participant=person(oic))
     assert queries() == few
 
 
@@ -254,7 +258,7 @@ def test_only_navigators_of_the_organization_and_staff_correct_a_placement(
 
 
 def test_the_page_shows_the_judgement_its_standard_version_and_failed_tests(client, navigator, worker):
-    near = placement(participant=worker, hourly_wage=Decimal("19.99"), benefit_health=False)
+    near = placement_judged(participant=worker, hourly_wage=Decimal("19.99"), benefit_health=False)
     client.force_login(navigator)
     response = client.get(detail_url(near))
     page = response.content.decode()
@@ -265,7 +269,7 @@ def test_the_page_shows_the_judgement_its_standard_version_and_failed_tests(clie
 
 
 def test_the_page_shows_the_retention_checks_and_their_outcomes(client, navigator, worker):
-    job = placement(participant=worker, start_date=timezone.localdate() - timedelta(days=95))
+    job = placement_judged(participant=worker, start_date=timezone.localdate() - timedelta(days=95))
     check = job.retention_checks.get(days=90)
     RetentionCheck.objects.filter(pk=check.pk).update(
         outcome="employed", evidence="self_reported", note="Called: all good."

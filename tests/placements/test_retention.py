@@ -21,7 +21,7 @@ from placements import services as placement_services
 from placements import tasks
 from placements.models import RetentionCheck
 from tests import factories
-from tests.placements.placement_factories import default_standard, person, placement
+from tests.placements.placement_factories import default_standard, person, placement_judged
 from tests.services import require_postgres
 
 TODAY = timezone.localdate()
@@ -47,7 +47,7 @@ def worker(participant, oic, navigator):
 @pytest.fixture
 def job(worker, employer, employer_member):
     """A job that started 100 days ago: its 90-day check is due, its 180-day check is not."""
-    return placement(
+    return placement_judged(
         participant=worker,
         employer=employer,
         title="Junior Developer",
@@ -68,7 +68,7 @@ def confirm_url(check: RetentionCheck) -> str:
 
 @pytest.mark.parametrize("kind", ["full_time", "part_time", "apprenticeship"])
 def test_a_job_gets_checks_90_and_180_days_after_its_start(kind):
-    job_ = placement(kind=kind)
+    job_ = placement_judged(kind=kind)
     due = dict(job_.retention_checks.values_list("days", "due_on"))
     assert due == {90: job_.start_date + timedelta(days=90), 180: job_.start_date + timedelta(days=180)}
     assert all(job_.retention_checks.values_list("link_nonce", flat=True))
@@ -76,11 +76,11 @@ def test_a_job_gets_checks_90_and_180_days_after_its_start(kind):
 
 @pytest.mark.parametrize("kind", ["sprint_internship", "micro_internship", "internship"])
 def test_an_internship_gets_no_retention_checks(kind):
-    assert not placement(kind=kind).retention_checks.exists()
+    assert not placement_judged(kind=kind).retention_checks.exists()
 
 
 def test_saving_a_placement_again_schedules_no_second_set_of_checks():
-    job_ = placement()
+    job_ = placement_judged()
     placement_services.placement_save(
         participant=job_.participant,
         employer=job_.employer,
@@ -94,7 +94,9 @@ def test_saving_a_placement_again_schedules_no_second_set_of_checks():
 
 
 def test_a_changed_start_date_moves_the_open_checks_but_not_recorded_ones(job):
-    placement_services.retention_check_record(check=due_check(job), outcome="employed", evidence="self_reported")
+    placement_services.retention_check_record(
+        check=due_check(job), outcome="employed", evidence="self_reported"
+    )
     recorded_due_on = due_check(job).due_on
     new_start = job.start_date + timedelta(days=10)
     placement_services.placement_save(
@@ -125,7 +127,7 @@ def test_nothing_is_queued_when_a_placement_is_saved_the_beat_sends_what_comes_d
     django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        placement(start_date=TODAY - timedelta(days=100))
+        placement_judged(start_date=TODAY - timedelta(days=100))
     # Only the outcomes roll-up is requested (README, "Outcomes"): no reminder goes.
     assert callbacks == [outcomes_rollup_request] and mailoutbox == []
     beat = settings.CELERY_BEAT_SCHEDULE["send-due-retention-reminders"]
@@ -165,7 +167,9 @@ def test_a_check_not_yet_due_is_not_sent(job, mailoutbox):
 
 
 def test_a_check_already_answered_is_not_sent(job, mailoutbox):
-    placement_services.retention_check_record(check=due_check(job), outcome="employed", evidence="self_reported")
+    placement_services.retention_check_record(
+        check=due_check(job), outcome="employed", evidence="self_reported"
+    )
     assert placement_services.retention_reminders_send_due() == 0
     assert mailoutbox == []
 
@@ -192,7 +196,7 @@ def test_two_runs_at_the_same_moment_send_each_reminder_once(employer, employer_
     require_postgres()
     default_standard()
     for _ in range(3):
-        placement(participant=person(oic), employer=employer, start_date=TODAY - timedelta(days=100))
+        placement_judged(participant=person(oic), employer=employer, start_date=TODAY - timedelta(days=100))
     mail.outbox = []
     barrier = threading.Barrier(2)
     sent = []
@@ -275,7 +279,9 @@ def test_an_expired_link_is_refused_with_an_explanation(client, job):
     assert response.status_code == 404
     assert "has expired" in response.content.decode()
     assert (
-        client.post(reverse("placements:retention_confirm", args=[token]), {"outcome": "employed"}).status_code
+        client.post(
+            reverse("placements:retention_confirm", args=[token]), {"outcome": "employed"}
+        ).status_code
         == 404
     )
     check.refresh_from_db()
@@ -321,7 +327,7 @@ def test_a_token_signed_with_another_salt_is_refused(client, job):
 
 
 def test_navigators_see_the_checks_due_for_their_organization_only(client, navigator, job, united_way):
-    elsewhere = placement(
+    elsewhere = placement_judged(
         participant=person(united_way), title="Elsewhere Analyst", start_date=TODAY - timedelta(days=100)
     )
     client.force_login(navigator)
@@ -332,8 +338,12 @@ def test_navigators_see_the_checks_due_for_their_organization_only(client, navig
 
 
 def test_overdue_checks_are_counted_and_marked(client, navigator, worker):
-    overdue = placement(participant=worker, title="Overdue Job", start_date=TODAY - timedelta(days=105))
-    just_due = placement(participant=worker, title="Just Due Job", start_date=TODAY - timedelta(days=90))
+    overdue = placement_judged(
+        participant=worker, title="Overdue Job", start_date=TODAY - timedelta(days=105)
+    )
+    just_due = placement_judged(
+        participant=worker, title="Just Due Job", start_date=TODAY - timedelta(days=90)
+    )
     client.force_login(navigator)
     response = client.get(CHECKS_URL)
     assert response.context["counts"] == {"due": 2, "overdue": 1}
@@ -342,8 +352,10 @@ def test_overdue_checks_are_counted_and_marked(client, navigator, worker):
 
 
 def test_upcoming_checks_within_30_days_are_listed_apart(client, navigator, worker):
-    soon = placement(participant=worker, start_date=TODAY - timedelta(days=70))  # due in 20 days
-    placement(participant=worker, start_date=TODAY - timedelta(days=40), employer=soon.employer)  # in 50
+    soon = placement_judged(participant=worker, start_date=TODAY - timedelta(days=70))  # due in 20 days
+    placement_judged(
+        participant=worker, start_date=TODAY - timedelta(days=40), employer=soon.employer
+    )  # in 50
     client.force_login(navigator)
     response = client.get(CHECKS_URL)
     assert [c.pk for c in response.context["upcoming"]] == [due_check(soon).pk]
@@ -351,7 +363,7 @@ def test_upcoming_checks_within_30_days_are_listed_apart(client, navigator, work
 
 
 def test_a_navigator_can_keep_to_their_own_caseload(client, navigator, job, oic):
-    colleagues = placement(participant=person(oic), start_date=TODAY - timedelta(days=100))
+    colleagues = placement_judged(participant=person(oic), start_date=TODAY - timedelta(days=100))
     client.force_login(navigator)
     everyone = {c.pk for c in client.get(CHECKS_URL).context["due"]}
     mine = {c.pk for c in client.get(CHECKS_URL, {"mine": "1"}).context["due"]}
@@ -360,7 +372,7 @@ def test_a_navigator_can_keep_to_their_own_caseload(client, navigator, job, oic)
 
 
 def test_grant_staff_see_every_due_check(client, grant_staff, job, united_way):
-    elsewhere = placement(participant=person(united_way), start_date=TODAY - timedelta(days=100))
+    elsewhere = placement_judged(participant=person(united_way), start_date=TODAY - timedelta(days=100))
     client.force_login(grant_staff)
     assert {c.pk for c in client.get(CHECKS_URL).context["due"]} == {
         due_check(job).pk,
@@ -432,12 +444,12 @@ def test_the_checks_page_takes_the_same_queries_however_many_checks(client, navi
             assert client.get(CHECKS_URL).status_code == 200
         return len(captured)
 
-    placement(participant=worker, start_date=TODAY - timedelta(days=100))
-    placement(participant=worker, start_date=TODAY - timedelta(days=80))
+    placement_judged(participant=worker, start_date=TODAY - timedelta(days=100))
+    placement_judged(participant=worker, start_date=TODAY - timedelta(days=80))
     few = queries()
     for i in range(10):
-        placement(participant=worker, start_date=TODAY - timedelta(days=95 + i))
-        placement(participant=worker, start_date=TODAY - timedelta(days=75 + i))
+        placement_judged(participant=worker, start_date=TODAY - timedelta(days=95 + i))
+        placement_judged(participant=worker, start_date=TODAY - timedelta(days=75 + i))
     assert queries() == few
 
 

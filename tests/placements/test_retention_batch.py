@@ -15,7 +15,7 @@ from django.utils import timezone
 from placements import services as placement_services
 from placements.models import RetentionCheck
 from tests import factories
-from tests.placements.placement_factories import default_standard, person, placement
+from tests.placements.placement_factories import default_standard, person, placement_judged
 
 TODAY = timezone.localdate()
 
@@ -28,12 +28,12 @@ def _standard(db):
 @pytest.fixture
 def two_due_checks(employer, employer_member):
     """Two due 90-day checks: Old Hire's (due first) and New Hire's (due a week later)."""
-    old = placement(
+    old = placement_judged(
         participant=person(first_name="Old", last_name="Hire"),
         employer=employer,
         start_date=TODAY - timedelta(days=107),
     )
-    new = placement(
+    new = placement_judged(
         participant=person(first_name="New", last_name="Hire"),
         employer=employer,
         start_date=TODAY - timedelta(days=100),
@@ -85,7 +85,9 @@ def test_a_reminder_that_keeps_failing_is_tried_three_times_then_left(two_due_ch
     with mock.patch("placements.services.send_mail", side_effect=send):
         for _run in range(5):
             placement_services.retention_reminders_send_due()
-    assert len([s for s in calls if "Old Hire" in s]) == placement_services.RETENTION_REMINDER_MAX_ATTEMPTS == 3
+    assert (
+        len([s for s in calls if "Old Hire" in s]) == placement_services.RETENTION_REMINDER_MAX_ATTEMPTS == 3
+    )
     old.refresh_from_db()
     assert old.reminder_sent_at is None and old.reminder_attempts == 3
     assert placement_services.retention_reminder_send(check_id=old.pk) is False

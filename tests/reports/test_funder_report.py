@@ -79,7 +79,7 @@ def world(brainstation, fourgeeks, grant_staff):
     c4 = factories.cohort(program=web, start_date=date(2025, 7, 7), end_date=date(2025, 10, 1))
     partner = factories.EmployerFactory(name="Partner Co", is_partner=True)
     other = factories.EmployerFactory(name="Other Co", is_partner=False)
-    p = factories.placement
+    p = factories.placement_row
 
     names = [
         "ana",
@@ -366,7 +366,7 @@ def test_submitted_report_stays_identical_when_the_data_changes(client, grant_st
 
     program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(2025, 6, 25))
     world["ana"].participant.placements.filter(kind="full_time").update(hourly_wage=Decimal("50"))
-    factories.placement(
+    factories.placement_row(
         participant=world["people"]["kim"], employer=world["partner"], start_date=date(2025, 6, 1)
     )
 
@@ -481,7 +481,9 @@ def test_xlsx_download_has_one_sheet_per_table(client, grant_staff, world):
 
 def test_csv_download_of_one_table(client, grant_staff, world):
     client.force_login(grant_staff)
-    response = client.get(reverse("reports:funder_report_csv", kwargs={"quarter": str(Q), "table": "training"}))
+    response = client.get(
+        reverse("reports:funder_report_csv", kwargs={"quarter": str(Q), "table": "training"})
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -539,7 +541,7 @@ def _crowd(size: int, cohort, employer, *, offset: int) -> None:
             someone, cohort, "completed", applied=at(2025, 4, 2), enrolled_on=date(2025, 4, 3),
             end_date=date(2025, 6, 20),
         )  # fmt: skip
-        factories.placement(
+        factories.placement_row(
             participant=someone, employer=employer, start_date=date(2025, 5, 1), hourly_wage=Decimal("25")
         )
 

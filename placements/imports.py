@@ -17,7 +17,7 @@ values are already recorded write nothing.
 Scope: grant staff and the command line import any participant's placements; a navigator only
 those of their own organization's participants.
 
-Two phases, as every importer (mtw_portal/core/imports.py): :meth:`PlacementImporter.plan`
+Two phases, as every importer (mtw_portal/imports/importers.py): :meth:`PlacementImporter.plan`
 checks every row with a handful of queries whatever the number of rows and writes nothing;
 :meth:`~PlacementImporter.apply` plans again inside a transaction and writes only if every row
 is good.

@@ -1,6 +1,6 @@
 """``manage.py import_roster KIND FILE [--dry-run]``: import a spreadsheet, all or nothing.
 
-The same importers as the web (mtw_portal/core/imports.py). A good file prints a one-line
+The same importers as the web (mtw_portal/imports/importers.py). A good file prints a one-line
 summary and exits 0; any bad row prints every problem as ``row N, column: message`` on
 stderr, writes nothing and exits 1.
 """

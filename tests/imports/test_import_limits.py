@@ -1,6 +1,6 @@
 """Hostile import files: each is refused with a clear error, in bounded time.
 
-The files are written part by part (tests/core/hostile_files.py), so they are small and quick
+The files are written part by part (tests.imports.hostile_files.py), so they are small and quick
 to build. Each guard of ``mtw_portal.imports.importers.read_table`` has a test here.
 """
 
@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from mtw_portal.imports.importers import ImportFileError, read_table
-from tests.core import hostile_files
+from tests.imports import hostile_files
 
 HEADER = hostile_files.HEADER
 BOUND = 5.0  # seconds: generous; each file is refused in well under a second on a quiet machine

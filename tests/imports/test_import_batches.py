@@ -236,4 +236,4 @@ def test_the_purge_runs_every_night():
     entry = next(
         e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("import_batches_purge")
     )
-    assert entry["task"] == "mtw_portal.core.tasks.import_batches_purge"
+    assert entry["task"] == "mtw_portal.imports.tasks.import_batches_purge"

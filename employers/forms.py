@@ -153,8 +153,6 @@ class ApplicationForm(forms.Form):
         }
 
 
-
-
 class EmployerProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
@@ -209,5 +207,3 @@ class MentorMatchForm(forms.Form):
         self.fields["participant"].label_from_instance = lambda person: (
             f"{person.user.display_name} ({person.user.email})"
         )
-
-

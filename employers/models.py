@@ -309,12 +309,6 @@ class Application(models.Model):
         return frozenset(move.action for move in cls.MOVES if move.by == side)
 
 
-
-
-
-
-
-
 class MentorOffer(models.Model):
     """An employer member offering to mentor participants."""
 

@@ -166,8 +166,6 @@ def pending_applicants(*, employer: Employer) -> QuerySet[Application]:
     )
 
 
-
-
 def _with_active_matches(offers: QuerySet[MentorOffer]) -> QuerySet[MentorOffer]:
     return offers.annotate(active_matches=Count("matches", filter=Q(matches__ended_at__isnull=True)))
 
@@ -209,28 +207,3 @@ def mentor_match_list_for(*, user) -> QuerySet[MentorMatch]:
 #
 # Each table is one aggregate query (the opportunities: a count and a page), however many
 # opportunities there are.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

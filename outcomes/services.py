@@ -22,10 +22,6 @@ from outcomes.rollup import outcomes_compute
 _ROLLUP_LOCK_KEY = 7_260_001
 
 
-
-
-
-
 def _rollup_lock() -> None:
     """Serialize roll-ups until the transaction ends. PostgreSQL: an advisory lock, which blocks no
     other writer (a row lock on the settings would hold up every write that requests a roll-up).
@@ -33,7 +29,6 @@ def _rollup_lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK_KEY])
-
 
 
 def outcomes_rollup(*, as_of=None):
@@ -62,7 +57,6 @@ def outcomes_rollup(*, as_of=None):
     return snapshot
 
 
-
 def outcomes_rollup_request() -> bool:
     """Queue a roll-up to run in MTW_ROLLUP_DEBOUNCE_SECONDS unless one is already pending: a burst
     of changes causes one roll-up. True when this call queued it.
@@ -72,8 +66,6 @@ def outcomes_rollup_request() -> bool:
     the task: it lapses when the run is due, and any change after that queues the next run. If the
     broker is down the claim is released; the nightly run catches up anyway.
     """
-
-
 
     grant_settings()
     now = timezone.now()
@@ -96,7 +88,6 @@ def outcomes_rollup_request() -> bool:
     return True
 
 
-
 def rollup_on_commit(**_signal) -> None:
     """Receives ``core.changes.figures_changed``, sent by every write that changes the outcome
     figures: requests a roll-up once the write is committed (nothing if it rolls back; the claim then holds no lock inside the writer's transaction).
@@ -104,7 +95,6 @@ def rollup_on_commit(**_signal) -> None:
     if any(callback[1] is outcomes_rollup_request for callback in connection.run_on_commit):
         return
     transaction.on_commit(outcomes_rollup_request)
-
 
 
 @transaction.atomic

@@ -47,7 +47,6 @@ class GoodJobStandard(models.Model):
         return f"${self.min_hourly_wage}/h, {self.min_hours_per_week} h/week from {self.effective_from}"
 
 
-
 class Placement(BenefitFields):
     """Someone at work: an internship, apprenticeship or job, with its good-job judgement."""
 
@@ -124,7 +123,6 @@ class Placement(BenefitFields):
     @property
     def failed_test_labels(self) -> list[str]:
         return [str(Placement.Test(t).label) for t in self.failed_tests if t in Placement.Test.values]
-
 
 
 class RetentionCheck(models.Model):

@@ -160,9 +160,7 @@ def application_hire_initial(*, application: Application) -> dict:
     return initial
 
 
-
 FUNNEL_PAGE_SIZE = 25
-
 
 
 _AT_LEAST_INTERVIEWING = (
@@ -172,14 +170,11 @@ _AT_LEAST_INTERVIEWING = (
 )
 
 
-
 _AT_LEAST_OFFERED = (Application.State.OFFERED, Application.State.HIRED)
-
 
 
 def _funnel_since(days: int | None):
     return timezone.now() - timedelta(days=days) if days else None
-
 
 
 def _funnel_counts(*, employer: Employer, days: int | None, prefix: str = "") -> dict[str, Count]:
@@ -214,7 +209,6 @@ def _funnel_counts(*, employer: Employer, days: int | None, prefix: str = "") ->
     }
 
 
-
 FUNNEL_STEPS = (
     ("applications", _("Applications received")),
     ("interviewing", _("Reached an interview")),
@@ -226,21 +220,17 @@ FUNNEL_STEPS = (
 )
 
 
-
 _STEP_LABELS = dict(FUNNEL_STEPS)
-
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-
 def _period_note(days: int | None):
     if not days:
         return _("Applications received at any time.")
     return _("Applications received in the last %(days)s days.") % {"days": days}
-
 
 
 def employer_funnel_table(*, employer: Employer, days: int | None = None) -> Table:
@@ -268,7 +258,6 @@ def employer_funnel_table(*, employer: Employer, days: int | None = None) -> Tab
     return table
 
 
-
 def employer_funnel_by_opportunity(*, employer: Employer, days: int | None = None) -> QuerySet[Opportunity]:
     """``employer``'s opportunities, newest first, each with the funnel's counts (one query)."""
     return (
@@ -278,9 +267,7 @@ def employer_funnel_by_opportunity(*, employer: Employer, days: int | None = Non
     )
 
 
-
 _OPPORTUNITY_COUNTS = ("applications", "interviewing", "offered", "hired", "good_jobs")
-
 
 
 def employer_funnel_opportunity_table(*, opportunities, days: int | None = None) -> Table:
@@ -307,7 +294,6 @@ def employer_funnel_opportunity_table(*, opportunities, days: int | None = None)
     return table
 
 
-
 def employer_funnel_kind_table(*, employer: Employer, days: int | None = None) -> Table:
     """The funnel by kind of opportunity, for the kinds ``employer`` has posted (one query)."""
     rows = (
@@ -332,9 +318,7 @@ def employer_funnel_kind_table(*, employer: Employer, days: int | None = None) -
     return table
 
 
-
 FUNNEL_TABLE_KEYS = ("funnel", "opportunities", "kinds")
-
 
 
 def employer_funnel_table_for(*, key: str, employer: Employer, days: int | None = None) -> Table | None:

@@ -30,7 +30,6 @@ from placements.models import GoodJobStandard, Placement, RetentionCheck
 RETENTION_DAYS = (90, 180)
 
 
-
 PLACEMENT_FIELDS = (
     "title",
     "end_date",
@@ -44,7 +43,6 @@ PLACEMENT_FIELDS = (
     "benefit_retirement",
     "benefit_tuition",
 )
-
 
 
 @transaction.atomic
@@ -88,7 +86,6 @@ def placement_save(
     return placement
 
 
-
 def retention_checks_schedule(*, placement) -> None:
     """The 90- and 180-day checks of a job placement (idempotent; none for internships)."""
     if placement.kind not in JOB_KINDS:
@@ -104,7 +101,6 @@ def retention_checks_schedule(*, placement) -> None:
         if not created and check.due_on != due_on and not check.outcome:
             check.due_on = due_on
             check.save(update_fields=["due_on"])
-
 
 
 @transaction.atomic
@@ -135,7 +131,6 @@ def good_job_standard_create(
     return standard
 
 
-
 def placements_rejudge(*, placements=None) -> dict[str, int]:
     """Judge placements again against the standard in force on each start date: an explicit staff
     action, never a side effect of editing the standard. Returns how many changed."""
@@ -155,14 +150,11 @@ def placements_rejudge(*, placements=None) -> dict[str, int]:
     return {"changed": changed, "unchanged": unchanged}
 
 
-
 _RETENTION_SALT = "employers.retention-check"
-
 
 
 def retention_link_token(check) -> str:
     return signing.dumps({"c": check.pk, "n": check.link_nonce}, salt=_RETENTION_SALT, compress=True)
-
 
 
 def retention_check_from_token(token: str):
@@ -179,7 +171,6 @@ def retention_check_from_token(token: str):
     if not check.link_nonce or not secrets.compare_digest(check.link_nonce, str(data["n"])):
         return None
     return check
-
 
 
 @transaction.atomic
@@ -206,11 +197,9 @@ def retention_check_record(
     return check
 
 
-
 # A reminder whose sending failed this many times is no longer tried (the check stays on the
 # navigators' retention list, where it is recorded by hand).
 RETENTION_REMINDER_MAX_ATTEMPTS = 3
-
 
 
 def retention_reminder_send(*, check_id: int) -> bool:
@@ -262,7 +251,6 @@ def retention_reminder_send(*, check_id: int) -> bool:
     return True
 
 
-
 def retention_reminders_send_due() -> int:
     """Send every due reminder not yet sent, oldest first (the nightly beat task). Safe to run twice
     at once. A reminder that fails is logged by id and skipped: the others are still sent. No
@@ -279,7 +267,6 @@ def retention_reminders_send_due() -> int:
         lambda pk: retention_reminder_send(check_id=pk),
         what="retention reminder",
     )
-
 
 
 @transaction.atomic
@@ -311,7 +298,6 @@ def application_hire(*, application, by, start_date, **fields):
     )
     employers_services.application_mark_hired(application=application, by=by)
     return placement
-
 
 
 @transaction.atomic

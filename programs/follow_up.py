@@ -8,14 +8,12 @@ from datetime import date
 FOLLOW_UP_MONTHS = 6
 
 
-
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, the day cut to the month's length."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 
 def follow_up_due(end_date: date) -> date:

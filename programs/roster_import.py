@@ -42,8 +42,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from mtw_portal.accounts.models import Role
 from mtw_portal.imports.importers import (
@@ -96,7 +95,7 @@ SEAT_STATUSES = frozenset(Enrollment.SEAT_STATUSES)
 DEFAULT_CREDENTIAL_TYPE = CredentialType.NON_DEGREE_CERTIFICATION
 NO_REASON_NOTE = "Reason not given in the roster."
 # What the preview says of a row naming someone the provider has no confirmed link with.
-AWAITING = _lazy(
+AWAITING = gettext_lazy(
     "awaiting the person's confirmation (an email asks them; until then you see only this email)"
 )
 logger = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ class FunderReportFrozen(Exception):
     """A submitted funder report was about to be changed: it never is."""
 
 
-
 class FunderReport(models.Model):
     """The funder's quarterly report as it was submitted: frozen forever.
 

@@ -273,10 +273,6 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-
-
-
-
 def _training_start():
     return Greatest(F("cohort__start_date"), Coalesce(F("enrolled_on"), F("cohort__start_date")))
 

@@ -20,7 +20,6 @@ def funder_report_get(*, quarter):
     )
 
 
-
 def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
     """The quarters to list, newest first: the current one and the ``count - 1`` before it, and any
     other submitted; each with its submitted report (None for a draft) and whether it has ended."""
@@ -38,7 +37,6 @@ def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
     ]
 
 
-
 def funder_report_tables_for(*, quarter):
     """``quarter``'s report as shown: (the submitted report or None, its tables). A submitted report
     comes from what was stored; a draft is computed now."""
@@ -46,7 +44,6 @@ def funder_report_tables_for(*, quarter):
     if report is not None:
         return report, tables_from_data(report.data)
     return None, funder_report_tables(quarter)
-
 
 
 def funder_report_page(*, quarter, page, per_page: int):
@@ -68,7 +65,6 @@ def funder_report_page(*, quarter, page, per_page: int):
         for table in data.get("tables", [])
     ]
     return report, tables_from_data({**data, "tables": tables}), shown
-
 
 
 def report_participant_ids(tables) -> list[int]:

@@ -42,7 +42,6 @@ def funder_report_submit(*, quarter, by):
     return report
 
 
-
 def _already_submitted(quarter) -> ValidationError:
     return ValidationError(
         _("The report for %(quarter)s was already submitted; it cannot be changed.")

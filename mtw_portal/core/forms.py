@@ -107,5 +107,3 @@ def next_url(request, default: str, *, name: str = "next") -> str:
     ):
         return candidate
     return default
-
-

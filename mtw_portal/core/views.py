@@ -67,5 +67,3 @@ def server_error(request):
     # No context processors: the database or anything else may be what failed.
 
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-

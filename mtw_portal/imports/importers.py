@@ -286,7 +286,9 @@ class _WorkbookReader(ExcelReader):
     def read_worksheets(self):
         for sheet, rel in self.parser.find_sheets():
             if rel.target in self.valid_files and "chartsheet" not in rel.Type:
-                self.wb._sheets.append(_BoundedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings))
+                self.wb._sheets.append(
+                    _BoundedWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                )
 
 
 def _load_workbook(data: bytes):

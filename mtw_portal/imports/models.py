@@ -13,7 +13,6 @@ class ImportBatchManager(models.Manager):
         return super().get_queryset().defer("content", "rows")
 
 
-
 class ImportBatch(models.Model):
     """A file uploaded for import through the web: read and planned once, then applied at most once.
 

@@ -166,8 +166,3 @@ def import_batch_purge(*, batch_id: int, now=None) -> bool:
         content=b"", rows=None, plan=plan, result=result, filename="", purged_at=now or timezone.now()
     )
     return True
-
-
-
-
-

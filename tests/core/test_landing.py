@@ -156,5 +156,7 @@ def test_staff_change_the_targets_and_the_roll_up_uses_them(client, grant_staff)
 
 def test_a_placement_target_above_the_training_target_is_refused(client, grant_staff):
     client.force_login(grant_staff)
-    response = client.post(reverse("outcomes:targets"), {"target_trained": 100, "target_placed_good_jobs": 500})
+    response = client.post(
+        reverse("outcomes:targets"), {"target_trained": 100, "target_placed_good_jobs": 500}
+    )
     assert "target_placed_good_jobs" in response.context["form"].errors

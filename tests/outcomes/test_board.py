@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def staff_board() -> Board:
     return Board(
-        as_of=timezone.localdate(), snapshots=outcome_snapshot_history(), grant=outcome_services.grant_settings()
+        as_of=timezone.localdate(),
+        snapshots=outcome_snapshot_history(),
+        grant=outcome_services.grant_settings(),
     )
 
 
@@ -236,7 +238,9 @@ def test_each_table_downloads_as_csv_with_the_figures_shown(client, grant_staff,
 
 def test_suppressed_cells_download_as_hidden(client, grant_staff, data_set):
     client.force_login(grant_staff)
-    response = client.get(reverse("outcomes:dashboard_table", kwargs={"key": "equity-ethnicity", "fmt": "csv"}))
+    response = client.get(
+        reverse("outcomes:dashboard_table", kwargs={"key": "equity-ethnicity", "fmt": "csv"})
+    )
     text = response.content.decode("utf-8-sig")
     assert "hidden" in text
 
@@ -273,7 +277,9 @@ def test_names_that_look_like_formulas_download_as_text(client, grant_staff, bra
     program = factories.program(provider=brainstation, name='=HYPERLINK("http://x")')
     factories.enrollment(participant=factories.participant_record(), cohort=factories.cohort(program=program))
     client.force_login(grant_staff)
-    csv_text = client.get(reverse("outcomes:dashboard_table", kwargs={"key": "programs", "fmt": "csv"})).content
+    csv_text = client.get(
+        reverse("outcomes:dashboard_table", kwargs={"key": "programs", "fmt": "csv"})
+    ).content
     assert b"BrainStation: =HYPERLINK" in csv_text or b"'=" in csv_text
     xlsx = client.get(reverse("outcomes:dashboard_table", kwargs={"key": "programs", "fmt": "xlsx"})).content
     sheet = load_workbook(io.BytesIO(xlsx)).active

@@ -122,7 +122,9 @@ def test_a_micro_internship_hire_is_prefilled_with_its_effective_rate(employer, 
         hours_per_week=None,
     )
     application = services.application_create(participant=applicant, opportunity=micro)
-    assert placement_selectors.application_hire_initial(application=application)["hourly_wage"] == Decimal("25.00")
+    assert placement_selectors.application_hire_initial(application=application)["hourly_wage"] == Decimal(
+        "25.00"
+    )
 
 
 def test_the_employer_hires_through_the_form_and_sees_the_judgement(client, employer_member, application):

@@ -90,8 +90,9 @@ def outcomes_rollup_request() -> bool:
 
 def rollup_on_commit(**_signal) -> None:
     """Receives ``core.changes.figures_changed``, sent by every write that changes the outcome
-    figures: requests a roll-up once the write is committed (nothing if it rolls back; the claim then holds no lock inside the writer's transaction).
-    Once per transaction: an import of 500 rows asks once."""
+    figures: requests a roll-up once the write is committed (nothing if it rolls back; the claim
+    then holds no lock inside the writer's transaction). Once per transaction: an import of 500
+    rows asks once."""
     if any(callback[1] is outcomes_rollup_request for callback in connection.run_on_commit):
         return
     transaction.on_commit(outcomes_rollup_request)

@@ -281,7 +281,8 @@ class _BoundedWorksheet(ReadOnlyWorksheet):
 
 
 class _WorkbookReader(ExcelReader):
-    """openpyxl's reader (read-only), with its worksheets as :class:`_BoundedWorksheet` and no chart sheets."""
+    """openpyxl's reader (read-only), with its worksheets as :class:`_BoundedWorksheet` and no
+    chart sheets."""
 
     def read_worksheets(self):
         for sheet, rel in self.parser.find_sheets():

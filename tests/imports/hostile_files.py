@@ -1,6 +1,7 @@
 """Hostile spreadsheets, written part by part with zipfile so that they are small and quick to build.
 
-Used by tests/imports/test_import_limits.py (and by hand, to measure: ``python -m tests.imports.hostile_files``).
+Used by tests/imports/test_import_limits.py (and by hand, to measure:
+``python -m tests.imports.hostile_files``).
 """
 
 from __future__ import annotations

@@ -195,15 +195,3 @@ def mentor_match_list_for(*, user) -> QuerySet[MentorMatch]:
         .select_related("participant__user", "offer__member__user", "offer__member__employer")
         .order_by("-created_at", "-pk")
     )
-
-
-# --- The employer's own hiring funnel -------------------------------------------------------
-#
-# For one employer: its applications (those received in a period, or all), how far they got,
-# the placements recorded from its hires and their retention checks. The application steps
-# count distinct applications; the placement steps count distinct placements. An application
-# keeps only its current state, so "reached an interview" is "now interviewing, offered or
-# hired": someone declined or withdrawn after an interview is not counted there.
-#
-# Each table is one aggregate query (the opportunities: a count and a page), however many
-# opportunities there are.

@@ -4,7 +4,7 @@
 the same figures limited to that provider's programs (the scope of ``measures``: an enrollment
 there that the participant made or confirmed; grant-level figures count every enrollment).
 ``Board.tables()`` builds them in the order shown; ``Board.table(key)`` builds one (for its
-download). Each table is a ``core.tables.Table`` whose cells carry the parameters of the
+download). Each table is a ``mtw_portal.core.tables.Table`` whose cells carry the parameters of the
 participants behind them (``outcomes.drill``); only grant staff's page turns them into links.
 
 Each live table is one or two SQL aggregates, whatever the number of participants.

@@ -1,4 +1,5 @@
-"""The grant's targets and the stored outcome figures (one snapshot per day)."""
+"""The stored outcome figures (one snapshot per day). The grant's targets and end date are
+``GrantSettings``, in mtw_portal/core/models.py (record retention reads the end date too)."""
 
 from django.db import models
 from django.utils import timezone

@@ -7,7 +7,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +32,8 @@ from participants.models import (
     SupportRequest,
 )
 from participants.validators import receipt_kind, validate_receipt
+from placements.models import RetentionCheck
+from programs.models import CompletionFollowUp, EnrollmentEvent
 
 
 def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
@@ -539,11 +540,9 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     participant.case_notes.update(body="")
     enrollments = participant.enrollments.all()
     enrollments.update(note="")
-    for label in ("programs.EnrollmentEvent", "programs.CompletionFollowUp"):
-        apps.get_model(label).objects.filter(enrollment__participant=participant).update(note="")
-    apps.get_model("placements.RetentionCheck").objects.filter(placement__participant=participant).update(
-        note=""
-    )
+    for model in (EnrollmentEvent, CompletionFollowUp):
+        model.objects.filter(enrollment__participant=participant).update(note="")
+    RetentionCheck.objects.filter(placement__participant=participant).update(note="")
 
     # The admin's history names the objects it changed: only ids are left there.
     targets = [(user, user.pk), (participant, participant.pk)]

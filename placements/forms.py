@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from employers.models import BENEFITS, Kind
 from mtw_portal import access
 from mtw_portal.core.forms import EventDateField, SingleLineCharField
-from placements import selectors as selectors
+from placements import selectors
 from placements.models import GoodJobStandard, Placement, RetentionCheck
 
 

@@ -1,4 +1,4 @@
-"""Reads of placements, the good-job standard and retention checks.
+"""Reads of placements, the good-job standard and retention checks, and the employer's hiring funnel.
 
 Every queryset here is already limited to what the viewer may see (``mtw_portal.access``), and
 each list page takes the same few queries however many rows it shows.
@@ -159,6 +159,17 @@ def application_hire_initial(*, application: Application) -> dict:
         initial[f"benefit_{key}"] = getattr(opportunity, f"benefit_{key}")
     return initial
 
+
+# --- The employer's own hiring funnel -------------------------------------------------------
+#
+# For one employer: its applications (those received in a period, or all), how far they got,
+# the placements recorded from its hires and their retention checks. The application steps
+# count distinct applications; the placement steps count distinct placements. An application
+# keeps only its current state, so "reached an interview" is "now interviewing, offered or
+# hired": someone declined or withdrawn after an interview is not counted there.
+#
+# Each table is one aggregate query (the opportunities: a count and a page), however many
+# opportunities there are.
 
 FUNNEL_PAGE_SIZE = 25
 

@@ -150,6 +150,8 @@ def placements_rejudge(*, placements=None) -> dict[str, int]:
     return {"changed": changed, "unchanged": unchanged}
 
 
+# Named when retention checks were in the employers app; kept, or every link already emailed would
+# stop working.
 _RETENTION_SALT = "employers.retention-check"
 
 

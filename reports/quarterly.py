@@ -48,7 +48,7 @@ programs counts in both, and once in the "All programs" row.
   part-time jobs, apprenticeships, internships, sprint internships, micro-internships. A person
   in two programs counts for both programs.
 - Wages: of the same placements, for full-time jobs, part-time jobs and apprenticeships: the
-  median hourly wage of those with a wage (``outcomes.median_wage``), and the percentage with a
+  median hourly wage of those with a wage (``outcomes.rollup.median_wage``), and the percentage with a
   wage reported (empty when there are none).
 - Six months after completion: completed enrollments in the program whose six-month date (the
   ``end_date`` plus six calendar months, the day cut to the month's end: 31 August gives

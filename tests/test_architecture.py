@@ -1,8 +1,9 @@
 """The layers of the code (docs/architecture.md): no module imports a higher layer, and no
 modules import each other in a circle.
 
-The import graph is read from the source with ``ast``: every ``import`` statement, at the top of a
-module or inside a function, of every production module (migrations aside).
+The import graph is read from the source with ``ast``: every ``import`` statement (absolute or
+relative), at the top of a module or inside a function, of every production module (migrations
+aside). Imports by name in a string (``apps.get_model``, ``importlib``) are not seen.
 """
 
 from __future__ import annotations
@@ -84,13 +85,18 @@ def import_graph() -> dict[str, set[tuple[str, int]]]:
                 continue
             module = _module_name(path)
             edges = graph.setdefault(module, set())
+            package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
             for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    if node.module.split(".")[0] not in PACKAGES:
+                if isinstance(node, ast.ImportFrom):
+                    imported = node.module or ""
+                    if node.level:  # "from . import x", "from ..y import x": relative to the package
+                        base = package[: len(package) - node.level + 1]
+                        imported = ".".join([*base, imported] if imported else base)
+                    if imported.split(".")[0] not in PACKAGES:
                         continue
                     for alias in node.names:  # "from pkg import module" imports the module
-                        submodule = f"{node.module}.{alias.name}"
-                        edges.add((submodule if _is_module(submodule) else node.module, node.lineno))
+                        submodule = f"{imported}.{alias.name}"
+                        edges.add((submodule if _is_module(submodule) else imported, node.lineno))
                 elif isinstance(node, ast.Import):
                     for alias in node.names:
                         if alias.name.split(".")[0] in PACKAGES:

@@ -1,9 +1,10 @@
 """An existing database upgrades to the apps of issue 11 with nothing lost.
 
-OutcomeSnapshot left core for outcomes, FunderReport left core for reports, and GoodJobStandard,
-Placement and RetentionCheck left employers for placements: state-only migrations, the tables keep
-their names (and core_funderreport its trigger), and the models' content types follow them to the
-new app labels, so permissions and django-auditlog's change history stay attached.
+OutcomeSnapshot left core for outcomes, FunderReport left core for reports, ImportBatch left core
+for imports, and GoodJobStandard, Placement and RetentionCheck left employers for placements:
+state-only migrations, the tables keep their names (and core_funderreport its trigger), and the
+models' content types follow them to the new app labels, so permissions and django-auditlog's
+change history stay attached.
 
 The test migrates the database back to before the move, writes rows through the models as they
 were then (the migrations' historical models), migrates forward to the latest migrations and reads

@@ -43,10 +43,9 @@ from openpyxl.xml.functions import fromstring, iterparse
 
 from mtw_portal.core.validators import has_control_characters
 
-# The kinds of import, by the name the command line and the web use. Dotted paths, so the
-# framework does not import the apps (and the apps may import the framework).
-# kind -> importer class. Each app registers its own in its AppConfig.ready() (programs: the
-# enrollment roster; placements: the placement import), so this module imports no app.
+# The kinds of import, by the name the command line and the web use: kind -> importer class.
+# Each app registers its own in its AppConfig.ready() (programs: the enrollment roster;
+# placements: the placement import), so this module imports no app and the apps import it.
 IMPORTERS: dict[str, type[Importer]] = {}
 
 MULTI_LINE_COLUMNS = frozenset({"advancement_path"})  # the columns that may hold line breaks

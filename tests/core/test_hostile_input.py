@@ -78,6 +78,7 @@ FORM_MODULES = [
     "programs.forms",
     "employers.forms",
     "placements.forms",
+    "outcomes.forms",
     "coalition.forms",
 ]
 

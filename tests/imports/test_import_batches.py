@@ -200,7 +200,7 @@ def test_a_batch_that_cannot_be_purged_is_logged_and_the_others_are_purged(
     ImportBatch.objects.filter(pk=broken.pk).update(plan=["not", "a", "plan"])
     last = aged(upload_another(client, roster(1)), days)
 
-    with caplog.at_level(logging.ERROR, logger="mtw_portal.core.services"):
+    with caplog.at_level(logging.ERROR, logger="mtw_portal.imports.services"):
         assert import_services.import_batches_purge() == 3
 
     purged = set(ImportBatch.objects.exclude(purged_at=None).values_list("pk", flat=True))

@@ -4,14 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Award, Meeting, Membership, Partner, PilotProject
 from mtw_portal.accounts.models import Role
-from mtw_portal.core.forms import IdMultipleChoiceField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from mtw_portal.core.forms import DateInput, IdMultipleChoiceField
 
 
 class PartnerForm(forms.ModelForm):

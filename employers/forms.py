@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import Employer, EmployerAccountRequest, EmployerMember, Kind, MentorOffer, Opportunity
-from mtw_portal.core.forms import SingleLineCharField
+from mtw_portal.core.forms import DateInput, SingleLineCharField
 
 
 class EmployerAccountRequestForm(forms.ModelForm):
@@ -48,13 +48,6 @@ class DecisionForm(forms.Form):
 
 
 # --- Hiring ---------------------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class BoardFilterForm(forms.Form):

@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
-from outcomes import dashboard as pace_math
+from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
 from outcomes.measures import measure
 from participants.models import Participant, SupportItem, SupportType

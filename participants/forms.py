@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.forms import EventDateField, SingleLineCharField
+from mtw_portal.core.forms import DateInput, EventDateField, SingleLineCharField
 from participants.models import (
     BudgetLine,
     CommunityOrganization,
@@ -16,13 +16,6 @@ from participants.models import (
 from participants.selectors import navigator_list
 from participants.services import INTAKE_FIELDS
 from programs.selectors import cohorts_open_for_enrollment
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class IntakeForm(forms.ModelForm):

@@ -10,16 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from employers.models import BENEFITS, Kind
 from mtw_portal import access
-from mtw_portal.core.forms import EventDateField, SingleLineCharField
+from mtw_portal.core.forms import DateInput, EventDateField, SingleLineCharField
 from placements import selectors
 from placements.models import GoodJobStandard, Placement, RetentionCheck
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PlacementFilterForm(forms.Form):

@@ -9,7 +9,7 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from mtw_portal.accounts.signals import role_granted
         from mtw_portal.imports.importers import register_importer
-        from programs.roster_import import EnrollmentRosterImporter
+        from programs.imports import EnrollmentRosterImporter
         from programs.services import memberships_for_role
 
         role_granted.connect(memberships_for_role, dispatch_uid="programs.memberships_for_role")

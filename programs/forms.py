@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.forms import EventDateField, SingleLineCharField
+from mtw_portal.core.forms import DateInput, EventDateField, SingleLineCharField
 from programs.models import (
     Cohort,
     CompletionFollowUp,
@@ -12,13 +12,6 @@ from programs.models import (
     Provider,
     WithdrawalReason,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CatalogueFilterForm(forms.Form):

@@ -1,6 +1,6 @@
 """Roster import through the web: upload, preview (created, updated, rejected), confirm.
 
-The same importer as ``manage.py import_roster enrollments`` (programs/roster_import.py).
+The same importer as ``manage.py import_roster enrollments`` (programs/imports.py).
 Provider staff who can edit import their own provider's rosters; grant staff any provider's.
 """
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.imports import pages as import_pages
-from programs.roster_import import COLUMNS, EnrollmentRosterImporter
+from programs.imports import COLUMNS, EnrollmentRosterImporter
 
 KIND = EnrollmentRosterImporter.kind
 

@@ -324,7 +324,7 @@ def credential_record(
     return credential
 
 
-# --- Roster import (programs/roster_import.py plans; these write) ---------------------------
+# --- Roster import (programs/imports.py plans; these write) ---------------------------
 
 
 def has_confirmed_link(*, participant, provider) -> bool:

@@ -6,21 +6,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.audit.models import ReadKind
+from mtw_portal.core.forms import EventDateField, SingleLineCharField
 
 EARLIEST = dt.date(2020, 1, 1)
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AuditFilterForm(forms.Form):
-    participant = forms.CharField(
+    participant = SingleLineCharField(
         label=_("Participant (number or email)"), required=False, max_length=254, strip=True
     )
-    user = forms.CharField(label=_("Who (user number or email)"), required=False, max_length=254, strip=True)
+    user = SingleLineCharField(
+        label=_("Who (user number or email)"), required=False, max_length=254, strip=True
+    )
     kind = forms.ChoiceField(
         label=_("What was seen"), required=False, choices=[("", _("Everything")), *ReadKind.choices]
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    # EventDateField refuses year 1 or 9999 before clean() narrows the range to 2020..today.
+    date_from = EventDateField(label=_("From"), required=False, widget=DATE)
+    date_to = EventDateField(label=_("To"), required=False, widget=DATE)
 
     def clean(self):
         cleaned = super().clean()

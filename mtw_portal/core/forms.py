@@ -1,8 +1,6 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.core.validators import (
     has_control_characters,
@@ -25,30 +23,6 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-
-
-class ImportFileForm(forms.Form):
-    """A spreadsheet to import (the shape only: the importer checks the rows)."""
-
-    file = forms.FileField(label=_("Spreadsheet (CSV or Excel .xlsx)"))
-
-    def __init__(self, *args, columns: tuple[str, ...], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "A CSV file (UTF-8) or an Excel workbook (.xlsx) of at most %(mb)s MB, "
-            "whose first row has the columns %(columns)s"
-        ) % {"mb": settings.MTW_IMPORT_MAX_MB, "columns": ", ".join(columns)}
-        self.fields["file"].widget.attrs["accept"] = (
-            ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.MTW_IMPORT_MAX_MB * 1024 * 1024:
-            raise ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": settings.MTW_IMPORT_MAX_MB}
-            )
-        return upload
 
 
 class SingleLineCharField(forms.CharField):
@@ -107,3 +81,10 @@ def next_url(request, default: str, *, name: str = "next") -> str:
     ):
         return candidate
     return default
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mtw_portal.core.forms import ImportFileForm, apply_validation_error
+from mtw_portal.core.forms import apply_validation_error
 from mtw_portal.imports import services
+from mtw_portal.imports.forms import ImportFileForm
 from mtw_portal.imports.importers import MAX_COLUMNS, PLAN_ACTIONS, max_rows
 
 PREVIEW_ROWS = PLAN_ACTIONS  # planned actions listed on the preview; the counts cover them all

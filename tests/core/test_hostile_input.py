@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -71,16 +72,22 @@ def test_a_next_that_is_not_a_path_on_this_site_goes_to_the_default(client, navi
 
 # --- One line of text ----------------------------------------------------------------------
 
-FORM_MODULES = [
-    "mtw_portal.core.forms",
-    "mtw_portal.accounts.forms",
-    "participants.forms",
-    "programs.forms",
-    "employers.forms",
-    "placements.forms",
-    "outcomes.forms",
-    "coalition.forms",
-]
+# Every forms module of the production code, found on disk (a new app's forms are checked too).
+_ROOT = Path(__file__).resolve().parents[2]
+FORM_MODULES = sorted(
+    ".".join(path.relative_to(_ROOT).with_suffix("").parts)
+    for package in (
+        "mtw_portal",
+        "participants",
+        "programs",
+        "employers",
+        "placements",
+        "coalition",
+        "outcomes",
+        "reports",
+    )
+    for path in (_ROOT / package).rglob("forms.py")
+)
 
 
 def _forms():

@@ -19,8 +19,8 @@ from django.utils import timezone
 from mtw_portal.imports import services as import_services
 from mtw_portal.imports.models import ImportBatch
 from mtw_portal.imports.tasks import import_batches_purge as import_batches_purge_task
+from programs.imports import COLUMNS
 from programs.models import Enrollment
-from programs.roster_import import COLUMNS
 from tests import factories
 
 START = timezone.localdate() - timedelta(days=120)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes import services as outcome_services
-from outcomes.dashboard import funnel, pace
 from outcomes.models import OutcomeSnapshot
+from outcomes.pace import funnel, pace
 
 TODAY = date(2026, 6, 1)
 

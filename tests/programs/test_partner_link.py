@@ -19,8 +19,8 @@ from outcomes.board import Board
 from outcomes.rollup import outcomes_compute
 from participants.models import Participant
 from programs import services
+from programs.imports import EnrollmentRosterImporter
 from programs.models import Enrollment
-from programs.roster_import import EnrollmentRosterImporter
 from tests import factories
 from tests.programs.test_roster_import import BOOTCAMP, START, csv_bytes, row
 from tests.urlwalk import _walk
@@ -101,7 +101,7 @@ def test_a_providers_import_reads_the_same_for_a_staff_account_and_an_unknown_em
     assert _lines(with_account, staff_email) == _lines(without, "nobody@example.org")
 
     enrollments, users = Enrollment.objects.count(), User.objects.count()
-    with caplog.at_level("INFO", logger="programs.roster_import"):
+    with caplog.at_level("INFO", logger="programs.imports"):
         applied = _import(provider_member, brainstation, [_file_row(staff_email)], apply=True)
     applied_unknown = _import(provider_member, brainstation, [_file_row("nobody@example.org")], apply=True)
     assert applied.summary_line() == applied_unknown.summary_line()

@@ -20,8 +20,8 @@ from mtw_portal.accounts.models import Invitation, User
 from mtw_portal.imports.importers import read_table
 from mtw_portal.imports.models import ImportBatch
 from participants.models import Participant
+from programs.imports import COLUMNS, EnrollmentRosterImporter
 from programs.models import Cohort, Credential, Enrollment, EnrollmentEvent, Program
-from programs.roster_import import COLUMNS, EnrollmentRosterImporter
 from tests import factories, imports_helpers
 
 HEADER = ",".join(COLUMNS)

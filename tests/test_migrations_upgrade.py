@@ -256,3 +256,30 @@ def test_an_existing_database_upgrades_with_nothing_lost():
         cursor.execute("UPDATE core_funderreport SET data = %s WHERE id = %s", ["{}", report.pk])
     report.refresh_from_db()
     assert report.data == {"quarter": "2026-Q1", "rows": [1, 2]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_participant_account_without_its_record_gets_one_on_upgrade():
+    """participants 0008: a participant account made before every way of making one created its
+    record (Django's admin, say) gets an empty record, so own_participant (which now only reads)
+    lets the person in; accounts of other roles get none, and existing records are kept as they are."""
+    try:
+        executor = _migrate([("participants", "0007_deactivation_reason_single_line")])
+        graph = executor.loader.graph
+        applied = [key for key in executor.recorder.applied_migrations() if key in graph.nodes]
+        apps = executor.loader.project_state(applied).apps
+        OldUser = apps.get_model("accounts", "User")
+        OldParticipant = apps.get_model("participants", "Participant")
+        without = OldUser.objects.create(email="never-opened@example.org", role="participant")
+        with_record = OldUser.objects.create(email="has-one@example.org", role="participant")
+        OldParticipant.objects.create(user=with_record, zip_code="33101")
+        staff = OldUser.objects.create(email="staff@example.org", role="staff")
+        navigator = OldUser.objects.create(email="navigator@example.org", role="navigator")
+    finally:
+        _migrate(_latest())
+
+    assert Participant.objects.filter(user_id=without.pk, intake_completed_at=None).count() == 1
+    assert list(Participant.objects.filter(user_id=with_record.pk).values_list("zip_code", flat=True)) == [
+        "33101"
+    ]
+    assert not Participant.objects.filter(user_id__in=[staff.pk, navigator.pk]).exists()

@@ -283,3 +283,35 @@ def test_an_old_participant_account_without_its_record_gets_one_on_upgrade():
         "33101"
     ]
     assert not Participant.objects.filter(user_id__in=[staff.pk, navigator.pk]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_keeps_the_content_types_when_the_new_apps_already_have_some():
+    """The new code may use the moved models before ``migrate`` has run (a web process or worker
+    started first, a rolled-back deploy made again, ``flush``): Django then makes empty content
+    types for the new apps. The upgrade must still carry the old ones, with the permissions granted
+    and the change history, to the new apps; else the history of placements, retention checks and
+    funder reports is no longer found, nor scrubbed when a person is anonymized."""
+    before = {model: ContentType.objects.get_for_model(model).pk for model in (Placement, FunderReport)}
+    staff = User.objects.create(email="staff@example.org", role="staff", is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(content_type_id=before[Placement], codename="change_placement")
+    )
+    entry = LogEntry.objects.create(
+        content_type_id=before[Placement], object_pk="1", object_id=1, object_repr="A job", action=0
+    )
+    try:
+        _migrate(BEFORE_THE_MOVE)
+        ContentType.objects.clear_cache()
+        for model in (OutcomeSnapshot, FunderReport, ImportBatch, GoodJobStandard, Placement, RetentionCheck):
+            ContentType.objects.get_for_model(model)  # made, under the new app, on first use
+    finally:
+        _migrate(_latest())
+    ContentType.objects.clear_cache()
+    for model, pk in before.items():
+        assert ContentType.objects.get_for_model(model).pk == pk, model
+    for old_app, _new_app, model in MOVED:
+        assert not ContentType.objects.filter(app_label=old_app, model=model).exists()
+    assert LogEntry.objects.get(pk=entry.pk).content_type_id == before[Placement]
+    assert User.objects.get(pk=staff.pk).has_perm("placements.change_placement")
+    assert Permission.objects.filter(codename="change_placement").count() == 1

@@ -375,7 +375,11 @@ def application_for_hire(*, application, by):
 
 
 def application_mark_hired(*, application, by):
-    """The last step of a hire, once its placement is recorded: the application is hired."""
+    """The last step of a hire, once its placement is recorded: the application is hired. Checked
+    again (who hires, from which state), as every move is, should it ever be called on its own."""
+    if not access.can_act_on_application(by, application, "hire"):
+        raise PermissionDenied
+    _check_transition(application, Application.State.HIRED)
     application.state = Application.State.HIRED
     application.decided_by = by
     application.save(update_fields=["state", "decided_by", "updated_at"])

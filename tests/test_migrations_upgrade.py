@@ -257,3 +257,62 @@ def test_an_existing_database_upgrades_with_nothing_lost():
         cursor.execute("UPDATE core_funderreport SET data = %s WHERE id = %s", ["{}", report.pk])
     report.refresh_from_db()
     assert report.data == {"quarter": "2026-Q1", "rows": [1, 2]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_participant_account_without_its_record_gets_one_on_upgrade():
+    """participants 0008: a participant account made before every way of making one created its
+    record (Django's admin, say) gets an empty record, so own_participant (which now only reads)
+    lets the person in; accounts of other roles get none, and existing records are kept as they are."""
+    try:
+        executor = _migrate([("participants", "0007_deactivation_reason_single_line")])
+        graph = executor.loader.graph
+        applied = [key for key in executor.recorder.applied_migrations() if key in graph.nodes]
+        apps = executor.loader.project_state(applied).apps
+        OldUser = apps.get_model("accounts", "User")
+        OldParticipant = apps.get_model("participants", "Participant")
+        without = OldUser.objects.create(email="never-opened@example.org", role="participant")
+        with_record = OldUser.objects.create(email="has-one@example.org", role="participant")
+        OldParticipant.objects.create(user=with_record, zip_code="33101")
+        staff = OldUser.objects.create(email="staff@example.org", role="staff")
+        navigator = OldUser.objects.create(email="navigator@example.org", role="navigator")
+    finally:
+        _migrate(_latest())
+
+    assert Participant.objects.filter(user_id=without.pk, intake_completed_at=None).count() == 1
+    assert list(Participant.objects.filter(user_id=with_record.pk).values_list("zip_code", flat=True)) == [
+        "33101"
+    ]
+    assert not Participant.objects.filter(user_id__in=[staff.pk, navigator.pk]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_keeps_the_content_types_when_the_new_apps_already_have_some():
+    """The new code may use the moved models before ``migrate`` has run (a web process or worker
+    started first, a rolled-back deploy made again, ``flush``): Django then makes empty content
+    types for the new apps. The upgrade must still carry the old ones, with the permissions granted
+    and the change history, to the new apps; else the history of placements, retention checks and
+    funder reports is no longer found, nor scrubbed when a person is anonymized."""
+    before = {model: ContentType.objects.get_for_model(model).pk for model in (Placement, FunderReport)}
+    staff = User.objects.create(email="staff@example.org", role="staff", is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(content_type_id=before[Placement], codename="change_placement")
+    )
+    entry = LogEntry.objects.create(
+        content_type_id=before[Placement], object_pk="1", object_id=1, object_repr="A job", action=0
+    )
+    try:
+        _migrate(BEFORE_THE_MOVE)
+        ContentType.objects.clear_cache()
+        for model in (OutcomeSnapshot, FunderReport, ImportBatch, GoodJobStandard, Placement, RetentionCheck):
+            ContentType.objects.get_for_model(model)  # made, under the new app, on first use
+    finally:
+        _migrate(_latest())
+    ContentType.objects.clear_cache()
+    for model, pk in before.items():
+        assert ContentType.objects.get_for_model(model).pk == pk, model
+    for old_app, _new_app, model in MOVED:
+        assert not ContentType.objects.filter(app_label=old_app, model=model).exists()
+    assert LogEntry.objects.get(pk=entry.pk).content_type_id == before[Placement]
+    assert User.objects.get(pk=staff.pk).has_perm("placements.change_placement")
+    assert Permission.objects.filter(codename="change_placement").count() == 1

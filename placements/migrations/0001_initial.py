@@ -13,11 +13,32 @@ def _content_types(app_from, app_to, models):
     """Move the models' content types to their new app: their permissions, and the change history
     django-auditlog keeps by content type, stay theirs."""
 
+    def take_place_of(apps, duplicate, moving):
+        """An empty content type already under the target app (made by post_migrate after an earlier
+        backward run: a rolled-back deploy) gives way to the moving one, which keeps the permissions
+        granted and the change history; whatever points at the duplicate points at it instead."""
+        for label in ("auditlog.LogEntry", "admin.LogEntry"):
+            try:
+                entries = apps.get_model(label)
+            except LookupError:
+                continue
+            entries.objects.filter(content_type=duplicate).update(content_type=moving)
+        Permission = apps.get_model("auth", "Permission")
+        kept = list(Permission.objects.filter(content_type=moving).values_list("codename", flat=True))
+        Permission.objects.filter(content_type=duplicate, codename__in=kept).delete()
+        Permission.objects.filter(content_type=duplicate).update(content_type=moving)
+        duplicate.delete()
+
     def move(apps, schema_editor, source, target):
         ContentType = apps.get_model("contenttypes", "ContentType")
         for model in models:
-            if not ContentType.objects.filter(app_label=target, model=model).exists():
-                ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+            moving = ContentType.objects.filter(app_label=source, model=model).first()
+            if moving is None:
+                continue
+            duplicate = ContentType.objects.filter(app_label=target, model=model).first()
+            if duplicate is not None:
+                take_place_of(apps, duplicate, moving)
+            ContentType.objects.filter(pk=moving.pk).update(app_label=target)
 
     def forward(apps, schema_editor):
         move(apps, schema_editor, app_from, app_to)

@@ -2,9 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from mtw_portal import access
 from mtw_portal.accounts.models import Role, RoleChange
 from mtw_portal.accounts.services import user_role_grant
-from participants.models import Navigator
+from mtw_portal.accounts.signals import role_granted
+from participants.models import Navigator, Participant
 from programs.models import ProviderStaff
 
 
@@ -117,3 +119,31 @@ def test_an_account_added_in_the_admin_site_gets_its_participant_record(client, 
     )
     assert response.status_code == 302
     assert Participant.objects.filter(user__email="added@example.test", intake_completed_at=None).exists()
+
+
+def test_a_role_refused_by_one_app_changes_nothing_in_any_app(
+    navigator, participant, grant_staff, brainstation
+):
+    """Roles reach the domain apps by a signal (accounts.signals.role_granted); a receiver that
+    refuses rolls back what the others already did: memberships, caseloads, role, its record."""
+    record = Participant.objects.get(user=participant)
+    record.navigator = Navigator.objects.get(user=navigator)
+    record.save()
+
+    def refuse(sender, **_signal):
+        raise ValidationError("refused")
+
+    role_granted.connect(refuse, dispatch_uid="tests.refuse")  # after the apps' receivers
+    try:
+        with pytest.raises(ValidationError):
+            user_role_grant(
+                user=navigator, role=Role.PROVIDER, organization=brainstation, granted_by=grant_staff
+            )
+    finally:
+        role_granted.disconnect(dispatch_uid="tests.refuse")
+    navigator.refresh_from_db()
+    assert navigator.role == Role.NAVIGATOR
+    assert access.navigator_for(navigator).organization.code == "oic"
+    assert Participant.objects.get(pk=record.pk).navigator.user == navigator
+    assert not ProviderStaff.objects.filter(user=navigator).exists()
+    assert not RoleChange.objects.filter(user=navigator).exclude(new_role=Role.NAVIGATOR).exists()

@@ -5,7 +5,7 @@ table allows are the buttons the pages offer, the moves the services accept and 
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -123,3 +123,23 @@ def test_the_applicant_may_withdraw_where_the_table_says_and_the_page_offers_it(
 )
 def test_access_lets_each_role_take_its_sides_actions_only(request, role, actions):
     assert access.application_actions(request.getfixturevalue(role)) == actions
+
+
+def test_marking_an_application_hired_rechecks_who_hires_and_from_which_state(
+    employer_member, other_employer_member, participant, navigator, application
+):
+    """``application_mark_hired`` (the last step of ``placements.services.application_hire``) is a
+    public service: called on its own it still refuses anyone but the application's employer, and
+    any state but offered, like every other move."""
+    people = {"employer_member": employer_member, "participant": participant}
+    for outsider in (participant, navigator, other_employer_member):
+        with pytest.raises(PermissionDenied):
+            services.application_mark_hired(application=application, by=outsider)
+    with pytest.raises(ValidationError):
+        services.application_mark_hired(application=application, by=employer_member)  # only applied
+    application.refresh_from_db()
+    assert application.state == State.APPLIED
+    _in_state(application, State.OFFERED, **people)
+    services.application_mark_hired(application=application, by=employer_member)
+    application.refresh_from_db()
+    assert application.state == State.HIRED

@@ -96,7 +96,7 @@ def role_required(*roles: Role) -> Callable:
 # their ``*_remove`` and ``user_role_grant``): they call ``memberships_forget`` on the user they
 # were given. The role is still checked on every call; only the membership row is kept.
 
-_MEMBERSHIPS = "_access_memberships"
+_MEMBERSHIPS = "_access_memberships"  # User.refresh_from_db() drops it too
 
 
 def _membership(user, model, related: str):

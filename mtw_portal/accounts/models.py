@@ -73,6 +73,12 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
 
+    def refresh_from_db(self, *args, **kwargs):
+        # Reloaded from the database: so are the memberships (mtw_portal.access keeps them on the
+        # object, under this attribute, for the rest of the request).
+        self.__dict__.pop("_access_memberships", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 

@@ -147,3 +147,12 @@ def test_a_role_refused_by_one_app_changes_nothing_in_any_app(
     assert Participant.objects.get(pk=record.pk).navigator.user == navigator
     assert not ProviderStaff.objects.filter(user=navigator).exists()
     assert not RoleChange.objects.filter(user=navigator).exclude(new_role=Role.NAVIGATOR).exists()
+
+
+def test_reloading_a_user_reloads_their_memberships(navigator, united_way):
+    """access keeps a user's memberships on the user object; a membership changed through another
+    object for the same person is seen once the first object is reloaded."""
+    assert access.navigator_for(navigator).organization.code == "oic"
+    Navigator.objects.filter(user=navigator).update(organization=united_way)
+    navigator.refresh_from_db()
+    assert access.navigator_for(navigator).organization == united_way

@@ -61,6 +61,9 @@ class User(AbstractUser):
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT, db_index=True
     )
+    # The language the person chose to read the portal and their emails in; empty until they choose
+    # (see accounts.selectors.user_language for what is used meanwhile).
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,7 +1,8 @@
-"""Reads of accounts, for grant staff."""
+"""Reads of accounts: the people lists for grant staff, and the language to write to someone in."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from mtw_portal.accounts.models import Role, RoleChange, User
@@ -39,3 +40,14 @@ def user_organization(user: User):
 
 def role_change_list(*, user: User) -> QuerySet[RoleChange]:
     return RoleChange.objects.filter(user=user).select_related("changed_by")
+
+
+def user_language(user: User) -> str:
+    """The language to write to ``user`` in (pages after log-in, emails, text messages): the one they
+    chose; else, for a participant, the preferred language of their record; else the portal's."""
+    if user.language:
+        return user.language
+    participant = getattr(user, "participant", None)  # the reverse one-to-one, if any
+    if participant is not None and participant.preferred_language:
+        return participant.preferred_language
+    return settings.LANGUAGE_CODE

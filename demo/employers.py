@@ -121,10 +121,27 @@ OPPORTUNITIES = [
         40,
         ("health", "dental_vision", "paid_time_off", "retirement"),
         "Analyst I → II; tuition for a degree.",
-        "draft",
+        "open",
         ["SQL", "Excel"],
     ),
+    (
+        "UKG",
+        "full_time",
+        "Cloud Support Engineer",
+        "29.00",
+        None,
+        None,
+        40,
+        ("health", "dental_vision", "paid_time_off", "retirement"),
+        "Cloud Support Engineer → Cloud Engineer after AWS certification.",
+        "draft",
+        ["AWS", "Linux"],
+    ),
 ]
+# Opportunities that take applications until they are closed: no deadline (it is optional).
+NO_DEADLINE = {"Data Analyst I", "Cloud Support Engineer"}
+# Baptist Health has no demo account: its opportunity was posted by no one in the demo.
+CREATED_BY = {"UKG": "employer@demo.test", "Kaseya": "employer2@demo.test"}
 
 
 def seed(*, accounts) -> bool:
@@ -158,13 +175,11 @@ def seed(*, accounts) -> bool:
             fixed_fee=Decimal(fee) if fee else None,
             estimated_hours=est,
             hours_per_week=hours,
-            deadline=today + timedelta(days=30),
+            deadline=None if title in NO_DEADLINE else today + timedelta(days=30),
             advancement_path=advancement,
             state=state,
             opened_at=now if state != "draft" else None,
-            created_by=accounts["employer@demo.test"]
-            if employer_name == "UKG"
-            else accounts["employer2@demo.test"],
+            created_by=accounts.get(CREATED_BY.get(employer_name, "")),
             **{f"benefit_{b}": True for b in benefits},
         )
         opportunity.skills.set(skills_from_names(skills))

@@ -1,13 +1,18 @@
 """Demo training data: programs and cohorts, participants with intake, enrollments in every
 state, credentials, wraparound support, requests and case notes.
 
+Dated over the past year, relative to the day it is loaded: cohorts started and ended, people
+applied, were admitted, completed or withdrew, and were followed up six months later, on the
+days the rosters show (``_backdate``), so each quarter's funder report agrees with the rosters.
+
 Written once: when the first demo program exists, it is left as it is (dates are relative
 to the day it was first loaded), so `seed_demo` run again changes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,7 +21,8 @@ from mtw_portal.accounts.models import User
 from participants import services as participant_services
 from participants.models import BudgetLine, CommunityOrganization, Navigator, Participant
 from programs import services as program_services
-from programs.models import Cohort, Enrollment, Program, Provider
+from programs.follow_up import follow_up_due
+from programs.models import Cohort, CompletionFollowUp, Enrollment, EnrollmentEvent, Program, Provider
 
 PROGRAMS = [
     # provider, name, format, schedule, weeks, tuition, credential type, credential, skills
@@ -135,6 +141,14 @@ FIRST = [
     "Wilner",
     "Paola",
     "Darnell",
+    "Valentina",
+    "Ricardo",
+    "Islande",
+    "Terrence",
+    "Lucía",
+    "Fritz",
+    "Monique",
+    "Esteban",
 ]
 LAST = [
     "Rivera",
@@ -161,6 +175,14 @@ LAST = [
     "Pierre-Louis",
     "Vargas",
     "Thomas",
+    "Ortiz",
+    "Fleurant",
+    "Alexis",
+    "Robinson",
+    "Mendoza",
+    "Augustin",
+    "Harris",
+    "Reyes",
 ]
 ZIPS = [
     "33127",
@@ -182,33 +204,64 @@ GENDER = ["woman", "man", "woman", "man", "non_binary", "woman", "prefer_not"]
 EMPLOYMENT = ["unemployed", "part_time", "unemployed", "self_employed", "full_time", "student"]
 EDUCATION = ["high_school", "some_college", "associate", "high_school", "bachelor", "certificate"]
 
-# Each demo participant's path: (program index, cohort: past/current/upcoming, final status, reason)
+# The cohorts that ran over the past year, per program index: days before today they started.
+# Each program also has a cohort that started a month ago and one starting in five weeks. The
+# starts and ends are spread so that every quarter of the past year has cohorts starting,
+# completions, withdrawals and (in ``demo.employers``) hires, and the completions of 6 to 12
+# months ago fill the funder report's six-month table.
+CURRENT_START_DAYS = 30
+UPCOMING_START_DAYS = -35
+PAST_STARTS = {
+    0: (420, 240),
+    1: (330, 150),
+    2: (400, 230),
+    3: (310,),
+    4: (270, 120),
+    5: (420,),
+    6: (360,),
+    7: (200, 90),
+}
+
+# Each demo participant's path: (program index, cohort start in days before today, final status,
+# withdrawal reason or six-month follow-up status). The people hired in ``demo.employers``
+# (7 to 12) completed their training before their hire.
 PATHS = [
-    (0, "past", "completed", ""),
-    (0, "past", "completed", ""),
-    (0, "past", "withdrawn", "new_job"),
-    (1, "past", "completed", ""),
-    (1, "past", "withdrawn", "childcare"),
-    (2, "past", "completed", ""),
-    (2, "past", "withdrawn", "transportation"),
-    (3, "past", "completed", ""),
-    (4, "past", "completed", ""),
-    (4, "past", "withdrawn", "financial_obligations"),
-    (0, "current", "active", ""),
-    (0, "current", "active", ""),
-    (1, "current", "active", ""),
-    (2, "current", "enrolled", ""),
-    (3, "current", "active", ""),
-    (5, "current", "active", ""),
-    (6, "current", "enrolled", ""),
-    (7, "current", "active", ""),
-    (0, "upcoming", "applied", ""),
-    (1, "upcoming", "applied", ""),
-    (2, "upcoming", "not_admitted", ""),
-    (4, "upcoming", "enrolled", ""),
+    (0, 420, "completed", "looking"),
+    (0, 240, "completed", ""),
+    (0, 240, "withdrawn", "new_job"),
+    (1, 330, "completed", "no_contact"),
+    (1, 330, "withdrawn", "childcare"),
+    (2, 230, "completed", ""),
+    (2, 230, "withdrawn", "transportation"),
+    (0, 420, "completed", ""),  # hired by UKG 200 days ago
+    (4, 270, "completed", ""),  # Kaseya apprentice, 120 days ago
+    (2, 400, "completed", "looking"),  # Kaseya technician, 95 days ago
+    (1, 150, "completed", ""),  # UKG intern, 60 days ago
+    (7, 90, "completed", ""),  # UKG part time, 30 days ago
+    (6, 360, "completed", ""),  # the county's IT specialist, 185 days ago
+    (3, 310, "completed", "not_looking"),
+    (5, 420, "completed", ""),
+    (4, 120, "withdrawn", "financial_obligations"),
+    (4, 120, "completed", ""),
+    (7, 200, "completed", ""),
+    (0, CURRENT_START_DAYS, "active", ""),
+    (1, CURRENT_START_DAYS, "active", ""),
+    (3, CURRENT_START_DAYS, "active", ""),
+    (6, CURRENT_START_DAYS, "enrolled", ""),
+    (7, CURRENT_START_DAYS, "active", ""),
+    (5, CURRENT_START_DAYS, "active", ""),
+    (0, UPCOMING_START_DAYS, "applied", ""),
+    (1, UPCOMING_START_DAYS, "applied", ""),
+    (2, UPCOMING_START_DAYS, "not_admitted", ""),
+    (4, UPCOMING_START_DAYS, "enrolled", ""),
+    (6, 360, "completed", "employed_outside_field"),
+    (2, 400, "withdrawn", "attendance"),
     (None, None, None, ""),
     (None, None, None, ""),
 ]
+# The demo's dates are relative to the day it is loaded; the days between applying, admission
+# and the start vary, drawn from a generator with a fixed seed (the same demo every time).
+RANDOM_SEED = 12
 
 
 def seed(*, accounts: dict[str, User]) -> bool:
@@ -217,6 +270,7 @@ def seed(*, accounts: dict[str, User]) -> bool:
     if Program.objects.filter(provider=brainstation, name=PROGRAMS[0][1]).exists():
         return False
     today = timezone.localdate()
+    rng = random.Random(RANDOM_SEED)
     staff = accounts["staff@demo.test"]
     programs = []
     for code, name, fmt, schedule, weeks, tuition, ctype, cname, skills in PROGRAMS:
@@ -235,15 +289,11 @@ def seed(*, accounts: dict[str, User]) -> bool:
             )
         )
     cohorts = {}
-    for program in programs:
+    for index, program in enumerate(programs):
         weeks = program.length_weeks or 12
-        starts = {
-            "past": today - timedelta(days=weeks * 7 + 60),
-            "current": today - timedelta(days=30),
-            "upcoming": today + timedelta(days=35),
-        }
-        for when, start in starts.items():
-            cohorts[(program.pk, when)] = program_services.cohort_save(
+        for days in (*PAST_STARTS[index], CURRENT_START_DAYS, UPCOMING_START_DAYS):
+            start = today - timedelta(days=days)
+            cohorts[(index, days)] = program_services.cohort_save(
                 program=program, start_date=start, end_date=start + timedelta(days=weeks * 7), seats=25
             )
 
@@ -274,21 +324,24 @@ def seed(*, accounts: dict[str, User]) -> bool:
             participant.save(update_fields=["navigator"])
         people.append(participant)
 
-    for participant, (index, when, status, reason) in zip(people, PATHS, strict=True):
+    for participant, (index, days, status, detail) in zip(people, PATHS, strict=True):
         if index is None:
             continue
-        _enroll(participant, cohorts[(programs[index].pk, when)], status, reason, staff, today)
+        navigator = participant.navigator.user if participant.navigator else staff
+        enrollment = _enroll(participant, cohorts[(index, days)], status, detail, staff, today, rng)
+        if status == "completed" and detail:
+            _follow_up(enrollment, detail, navigator, today)
 
     # The two demo participants' own story.
     maria = participant_services.participant_ensure(user=accounts["participant@demo.test"])
     maria = _intake(maria, 0, oic)
     maria.navigator = nav_oic
     maria.save(update_fields=["navigator"])
-    _enroll(maria, cohorts[(programs[0].pk, "current")], "active", "", staff, today)
+    _enroll(maria, cohorts[(0, CURRENT_START_DAYS)], "active", "", staff, today, rng)
     jean = participant_services.participant_ensure(user=accounts["participant2@demo.test"])
     jean = _intake(jean, 1, united_way, consent=False)  # Jean withholds consent to share
-    _enroll(jean, cohorts[(programs[1].pk, "upcoming")], "applied", "", staff, today)
-    _unconfirmed_import(people, programs[0], cohorts[(programs[0].pk, "current")], accounts, today)
+    _enroll(jean, cohorts[(1, UPCOMING_START_DAYS)], "applied", "", staff, today, rng)
+    _unconfirmed_import(people, programs[0], cohorts[(0, CURRENT_START_DAYS)], accounts, today)
 
     _support(accounts, maria, people, today)
     return True
@@ -343,14 +396,16 @@ def _intake(participant: Participant, i: int, organization, *, consent: bool | N
     )
 
 
-def _enroll(participant, cohort: Cohort, status: str, reason: str, by, today) -> None:
+def _enroll(participant, cohort: Cohort, status: str, reason: str, by, today, rng) -> Enrollment:
+    """Take ``participant`` through ``cohort`` to ``status`` with the portal's services, then date
+    each step when it would have happened (``_backdate``)."""
     if status in ("applied", "not_admitted"):
         enrollment = program_services.enrollment_apply(participant=participant, cohort=cohort)
         if status == "not_admitted":
             program_services.enrollment_not_admit(
                 enrollment=enrollment, by=by, note="Cohort full; invited to the next one."
             )
-        return
+        return _backdate(enrollment, today, rng)
     enrollment = program_services.enrollment_create(participant=participant, cohort=cohort, by=by)
     if status in ("active", "completed", "withdrawn"):
         program_services.enrollment_activate(enrollment=enrollment, by=by)
@@ -367,6 +422,49 @@ def _enroll(participant, cohort: Cohort, status: str, reason: str, by, today) ->
         program_services.enrollment_withdraw(
             enrollment=enrollment, by=by, reason=reason, end_date=cohort.start_date + timedelta(days=21)
         )
+    return _backdate(enrollment, today, rng)
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+def _backdate(enrollment: Enrollment, today: date, rng: random.Random) -> Enrollment:
+    """Date the enrollment's steps as they would have happened: applied three to six weeks before
+    the cohort's start, admitted three to twelve days before it (never after today), active from
+    the start, ended on its end date; its history's events the same. The services date every step
+    today; the demo moves them back, so that the funder's quarterly report (which counts by these
+    dates) agrees with the rosters (which show the cohorts' dates)."""
+    enrollment.refresh_from_db()
+    start = enrollment.cohort.start_date
+    admitted = min(start - timedelta(days=rng.randint(3, 12)), today - timedelta(days=1))
+    applied = min(start - timedelta(days=rng.randint(21, 42)), admitted - timedelta(days=2))
+    fields = {"applied_at": _at(applied)}
+    if enrollment.enrolled_on is not None:
+        fields["enrolled_on"] = admitted
+    Enrollment.objects.filter(pk=enrollment.pk).update(**fields)
+    when = {
+        Enrollment.Status.APPLIED: applied,
+        Enrollment.Status.NOT_ADMITTED: admitted,
+        Enrollment.Status.ENROLLED: admitted,
+        Enrollment.Status.ACTIVE: min(start, today),
+        Enrollment.Status.COMPLETED: enrollment.end_date,
+        Enrollment.Status.WITHDRAWN: enrollment.end_date,
+    }
+    for event in EnrollmentEvent.objects.filter(enrollment=enrollment):
+        EnrollmentEvent.objects.filter(pk=event.pk).update(created_at=_at(when[event.to_status]))
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def _follow_up(enrollment: Enrollment, status: str, by, today: date) -> None:
+    """The navigator's record of what became of someone six months after completing, made on the
+    six-month date when it has passed."""
+    follow_up = program_services.completion_follow_up_record(
+        enrollment=enrollment, status=status, by=by, note="Six-month call."
+    )
+    recorded = min(follow_up_due(enrollment.end_date), today)
+    CompletionFollowUp.objects.filter(pk=follow_up.pk).update(recorded_at=_at(recorded))
 
 
 def _support(accounts, maria, people, today) -> None:

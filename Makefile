@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in the demo's emails (invitations, retention checks) point to the port served.
+MTW_BASE_URL ?= http://127.0.0.1:$(PORT)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: demo test lint format migrations-check messages bench clean
@@ -14,12 +16,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The periodic jobs (retention reminders, ...) run beside the server in `manage.py run_periodic`
+# (no Celery beat in the demo); it stops with the server.
 demo: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "MTW Portal: http://127.0.0.1:$(PORT)  (log in as staff@demo.test / mtw-demo-pass; Ctrl-C stops)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 MTW_BASE_URL=$(MTW_BASE_URL) $(PY) manage.py run_periodic & periodic=$$!; \
+	  trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 MTW_BASE_URL=$(MTW_BASE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs with DEBUG off, as production does, but over plain http (DJANGO_HTTPS=0;
 # tests/conftest.py turns the https redirect off as well); the key below is for tests only.

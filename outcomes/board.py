@@ -36,6 +36,21 @@ TRAINING_FIGURES = (
 )
 
 
+# Each table's sheet in a workbook: a short name of whole words (Excel allows 31 characters;
+# the titles are longer). The equity tables are named by their field ("By ethnicity").
+SHEET_NAMES = {
+    "targets": _("Targets and pace"),
+    "funnel": _("Funnel"),
+    "history": _("Over time"),
+    "providers": _("By provider"),
+    "programs": _("By program"),
+    "quarters": _("By cohort quarter"),
+    "wraparound": _("Wraparound support"),
+    "cost": _("Cost per outcome"),
+    "non_completion": _("Why people withdrew"),
+}
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -75,11 +90,17 @@ class Board:
         return [key for key, _builder in self._builders()]
 
     def tables(self) -> list[Table]:
-        return [builder() for _key, builder in self._builders()]
+        return [self._named(builder()) for _key, builder in self._builders()]
 
     def table(self, key: str) -> Table | None:
         builder = dict(self._builders()).get(key)
-        return builder() if builder else None
+        return self._named(builder()) if builder else None
+
+    @staticmethod
+    def _named(table: Table) -> Table:
+        if not table.sheet and table.key in SHEET_NAMES:
+            table.sheet = SHEET_NAMES[table.key]
+        return table
 
     # --- From the stored roll-ups ---------------------------------------------------------
 
@@ -352,6 +373,7 @@ class Board:
                 Column("good_job_gap", _("Gap (percentage points)"), "points", none_text=SUPPRESSED),
             ],
         )
+        table.sheet = _("By %(name)s") % {"name": breakdown["label"]}
         for row in [*breakdown["rows"], breakdown["overall"]]:
             overall = row is breakdown["overall"]
             group = {} if overall else {"field": field, "value": row["key"]}

@@ -41,9 +41,16 @@ def _render_board(request, board: Board, *, downloads: str, workbook: str, links
     if links:
         for table in tables.values():
             table.link(drill_url)
+    charts = {key: board.chart(table) for key, table in tables.items()}
+
+    def section(keys) -> list[tuple]:
+        """(table, its chart's data or None) for the keys this board has, in order."""
+        return [(tables[key], charts[key]) for key in keys if key in tables]
+
     latest = board.latest
     grant = board.grant
     today = board.as_of
+    history = board.history_payload()
     return render(
         request,
         "outcomes/dashboard.html",
@@ -56,8 +63,12 @@ def _render_board(request, board: Board, *, downloads: str, workbook: str, links
             "targets": board.pace(),
             "tables": tables,
             "funnel": tables["funnel"],
-            "history": board.history_payload(),
-            "equity_tables": [t for key, t in tables.items() if key.startswith("equity-")],
+            "history": history,
+            "training_tables": section(["providers", "programs", "quarters"]),
+            "equity_tables": section([key for key in tables if key.startswith("equity-")]),
+            "support_tables": section(["wraparound", "cost", "non_completion"]),
+            "coalition_table": section(["coalition"]),
+            "has_charts": bool(history["dates"]) or any(charts.values()),
             "downloads": downloads,
             "workbook": workbook,
         },

@@ -76,11 +76,26 @@
         indexAxis: "y",
         maintainAspectRatio: false,
         animation: reduceMotion ? false : undefined,
-        scales: { x: value, y: { ticks: { autoSkip: false } } },
+        scales: {
+          x: value,
+          y: {
+            ticks: {
+              autoSkip: false,
+              // A long name is shortened on the axis; the tooltip and the table give it whole.
+              callback: function (index) {
+                var label = String(d.labels[index]);
+                return label.length > 32 ? label.slice(0, 31) + "…" : label;
+              },
+            },
+          },
+        },
         plugins: {
           legend: { display: d.datasets.length > 1, position: "bottom" },
           tooltip: {
             callbacks: {
+              title: function (items) {
+                return items.length ? String(d.labels[items[0].dataIndex]) : "";
+              },
               label: function (item) {
                 var v = item.raw === null ? "—" : item.raw + (d.percent ? "%" : "");
                 return item.dataset.label + ": " + v;

@@ -102,6 +102,8 @@ def test_the_dashboard_reads_at_a_glance_on_a_phone_and_a_laptop(page, portal, g
     for status in ("completed", "completed", "active"):
         factories.enrollment(participant=factories.participant_record(), cohort=cohort, status=status)
     call_command("rollup_outcomes", stdout=None)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, portal, grant_staff)
     page.goto(f"{portal}/staff/dashboard/")
     bar = page.locator('[data-target="trained"] [role="progressbar"]')
@@ -128,6 +130,7 @@ def test_the_dashboard_reads_at_a_glance_on_a_phone_and_a_laptop(page, portal, g
         "document.querySelector('main').scrollWidth <= document.querySelector('main').clientWidth"
     )
     assert _serious(page) == []
+    assert not [text for text in console if "Content Security Policy" in text]  # charts sized by script
 
 
 def test_the_participant_sees_their_path_to_a_good_job(page, portal, participant, brainstation):

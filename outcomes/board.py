@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from coalition.models import PilotProject
+from coalition.selectors import coalition_counts
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
@@ -34,6 +36,33 @@ TRAINING_FIGURES = (
     "credentials_earned",
     "placed_good_jobs",
 )
+
+
+# Each table's sheet in a workbook: a short name of whole words (Excel allows 31 characters;
+# the titles are longer). The equity tables are named by their field ("By ethnicity").
+SHEET_NAMES = {
+    "targets": _("Targets and pace"),
+    "funnel": _("Funnel"),
+    "history": _("Over time"),
+    "providers": _("By provider"),
+    "programs": _("By program"),
+    "quarters": _("By cohort quarter"),
+    "wraparound": _("Wraparound support"),
+    "cost": _("Cost per outcome"),
+    "non_completion": _("Why people withdrew"),
+    "coalition": _("Coalition"),
+}
+# The columns each table's chart draws (beside the table, which stays the accessible source):
+# a count, or the rates (percent) to compare groups by. Tables not named here have no chart.
+CHART_COLUMNS = {
+    "providers": ("completion_rate", "good_job_rate"),
+    "programs": ("completion_rate", "good_job_rate"),
+    "quarters": ("completion_rate", "good_job_rate"),
+    "wraparound": ("people",),
+    "non_completion": ("people", "supported"),
+    "coalition": ("count",),
+}
+EQUITY_CHART_COLUMNS = ("completion_rate", "good_job_rate")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -69,17 +98,48 @@ class Board:
         if not self.provider:
             builders += [("wraparound", self.wraparound), ("cost", self.cost)]
         builders.append(("non_completion", self.non_completion))
+        if not self.provider:
+            builders.append(("coalition", self.coalition))
         return builders
 
     def table_keys(self) -> list[str]:
         return [key for key, _builder in self._builders()]
 
     def tables(self) -> list[Table]:
-        return [builder() for _key, builder in self._builders()]
+        return [self._named(builder()) for _key, builder in self._builders()]
 
     def table(self, key: str) -> Table | None:
         builder = dict(self._builders()).get(key)
-        return builder() if builder else None
+        return self._named(builder()) if builder else None
+
+    @staticmethod
+    def chart(table: Table) -> dict | None:
+        """The data of ``table``'s chart (for ``static/js/dashboard.js``, through ``json_script``):
+        its rows' names and the figures of the columns in ``CHART_COLUMNS``, ``None`` where the
+        table hides or has none. No chart (``None``) for a table not named there, or with nothing
+        to draw. Built from the table itself, so the chart and the table agree."""
+        keys = EQUITY_CHART_COLUMNS if table.key.startswith("equity-") else CHART_COLUMNS.get(table.key)
+        if not keys or not table.rows:
+            return None
+        columns = [(i, c) for i, c in enumerate(table.columns) if c.key in keys]
+        rows = table.all_rows() if table.key.startswith("equity-") else table.rows
+        datasets = [
+            {"label": str(column.label), "data": [row.cells[i].value for row in rows]}
+            for i, column in columns
+        ]
+        if not any(value for dataset in datasets for value in dataset["data"]):
+            return None  # nothing to draw: all zero or hidden
+        return {
+            "labels": [str(row.header.value) for row in rows],
+            "percent": all(c.kind == "percent" for _i, c in columns),
+            "datasets": datasets,
+        }
+
+    @staticmethod
+    def _named(table: Table) -> Table:
+        if not table.sheet and table.key in SHEET_NAMES:
+            table.sheet = SHEET_NAMES[table.key]
+        return table
 
     # --- From the stored roll-ups ---------------------------------------------------------
 
@@ -352,6 +412,7 @@ class Board:
                 Column("good_job_gap", _("Gap (percentage points)"), "points", none_text=SUPPRESSED),
             ],
         )
+        table.sheet = _("By %(name)s") % {"name": breakdown["label"]}
         for row in [*breakdown["rows"], breakdown["overall"]]:
             overall = row is breakdown["overall"]
             group = {} if overall else {"field": field, "value": row["key"]}
@@ -520,4 +581,26 @@ class Board:
             {"status": Enrollment.Status.COMPLETED},
             footer=True,
         )
+        return table
+
+    # --- The coalition ------------------------------------------------------------------------
+
+    def coalition(self) -> Table:
+        counts = coalition_counts()
+        table = Table(
+            "coalition",
+            _("The coalition"),
+            [Column("item", _("Figure"), "text"), Column("count", _("Number"))],
+            note=_("Meetings and gatherings held to date; pilot projects by status."),
+        )
+        table.add("members", _("Members of working groups"), counts["members"])
+        table.add("partners", _("Active partner organizations"), counts["partners"])
+        table.add("meetings_held", _("Working group meetings held"), counts["meetings_held"])
+        table.add("gatherings", _("Community gatherings held"), counts["gatherings"])
+        for status, label in PilotProject.Status.choices:
+            table.add(
+                f"pilots_{status}",
+                _("Pilot projects: %(status)s") % {"status": label},
+                counts["pilots_by_status"].get(status, 0),
+            )
         return table

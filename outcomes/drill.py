@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mtw_portal.core.forms import id_param
-from mtw_portal.core.tables import Quarter
+from mtw_portal.core.tables import Column, Quarter, Table
 from mtw_portal.core.validators import has_control_characters
 from outcomes.breakdowns import (
     DEMOGRAPHIC_FIELDS,
@@ -183,3 +183,29 @@ def drill_is_shown(drill: Drill, *, as_of: date) -> bool:
         breakdown = equity_breakdown(name, as_of=as_of, scope=scope)
     row = next((row for row in breakdown["rows"] if row["key"] == value), None)
     return row is not None and row[column] is not None
+
+
+def drill_people_table(drill: Drill, people) -> Table:
+    """The list as a downloadable table: the columns of the page, every person (not one page).
+    ``people``: ``drill_people``'s queryset with the user, organization and navigator's user read."""
+    table = Table(
+        "people",
+        _("The people behind a figure"),
+        [
+            Column("name", _("Name"), "text"),
+            Column("zip_code", _("ZIP code"), "text"),
+            Column("organization", _("Community organization"), "text"),
+            Column("navigator", _("Navigator"), "text"),
+        ],
+        note="; ".join(f"{label}: {value}" for label, value in drill.described),
+        sheet=_("People"),
+    )
+    for person in people:
+        table.add(
+            str(person.pk),
+            str(person),
+            person.zip_code,
+            person.organization.name if person.organization else "",
+            person.navigator.user.display_name if person.navigator else "",
+        )
+    return table

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/dashboard/tables/<slug:key>.<slug:fmt>", views.dashboard_table, name="dashboard_table"),
     path("staff/dashboard/workbook.xlsx", views.dashboard_workbook, name="dashboard_workbook"),
     path("staff/dashboard/people/", views.people, name="people"),
+    path("staff/dashboard/people.<slug:fmt>", views.people_download, name="people_download"),
     path("provider/dashboard/", views.provider_dashboard, name="provider_dashboard"),
     path(
         "provider/dashboard/tables/<slug:key>.<slug:fmt>",

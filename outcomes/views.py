@@ -18,7 +18,7 @@ from mtw_portal.core.forms import apply_validation_error
 from mtw_portal.core.tables import FORMATS, table_response, workbook_response
 from outcomes import services
 from outcomes.board import Board
-from outcomes.drill import drill_is_shown, drill_parse, drill_people, drill_url
+from outcomes.drill import drill_is_shown, drill_parse, drill_people, drill_people_table, drill_url
 from outcomes.forms import GrantTargetsForm
 from outcomes.selectors import outcome_snapshot_history
 
@@ -41,9 +41,16 @@ def _render_board(request, board: Board, *, downloads: str, workbook: str, links
     if links:
         for table in tables.values():
             table.link(drill_url)
+    charts = {key: board.chart(table) for key, table in tables.items()}
+
+    def section(keys) -> list[tuple]:
+        """(table, its chart's data or None) for the keys this board has, in order."""
+        return [(tables[key], charts[key]) for key in keys if key in tables]
+
     latest = board.latest
     grant = board.grant
     today = board.as_of
+    history = board.history_payload()
     return render(
         request,
         "outcomes/dashboard.html",
@@ -56,8 +63,12 @@ def _render_board(request, board: Board, *, downloads: str, workbook: str, links
             "targets": board.pace(),
             "tables": tables,
             "funnel": tables["funnel"],
-            "history": board.history_payload(),
-            "equity_tables": [t for key, t in tables.items() if key.startswith("equity-")],
+            "history": history,
+            "training_tables": section(["providers", "programs", "quarters"]),
+            "equity_tables": section([key for key in tables if key.startswith("equity-")]),
+            "support_tables": section(["wraparound", "cost", "non_completion"]),
+            "coalition_table": section(["coalition"]),
+            "has_charts": bool(history["dates"]) or any(charts.values()),
             "downloads": downloads,
             "workbook": workbook,
         },
@@ -118,10 +129,9 @@ def provider_dashboard_workbook(request):
     return workbook_response(board.tables(), f"mtw-{board.provider.code.lower()}-{board.as_of.isoformat()}")
 
 
-@access.role_required(Role.STAFF)
-def people(request):
-    """The participants behind a dashboard number: grant staff only (names are personal data).
-    Not for a number the dashboard hides (``drill_is_shown``): 404, as for an unknown figure."""
+def _drilled_people(request):
+    """The drill of the request's parameters and its people (grant staff), or 404: malformed, or a
+    number the dashboard hides (``drill_is_shown``), as for an unknown figure."""
     drill = drill_parse(request.GET)
     if drill is None:
         raise Http404
@@ -133,8 +143,17 @@ def people(request):
         .select_related("user", "organization", "navigator__user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
+    return drill, as_of, people
+
+
+@access.role_required(Role.STAFF)
+def people(request):
+    """The participants behind a dashboard number: grant staff only (names are personal data)."""
+    drill, as_of, people = _drilled_people(request)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "outcomes/people.html",
@@ -143,8 +162,22 @@ def people(request):
             "page": page,
             "total": page.paginator.count,
             "as_of": as_of,
+            "query": query.urlencode(),
         },
     )
+
+
+@access.role_required(Role.STAFF)
+def people_download(request, fmt: str):
+    """The whole list behind a number as CSV or XLSX: the same people as the page, under the same
+    rules, and noted in the read trail as an export."""
+    if fmt not in FORMATS:
+        raise Http404
+    drill, as_of, people = _drilled_people(request)  # a "page" is ignored: the file holds everyone
+    people = list(people)
+    record_view(request, kind=ReadKind.EXPORT, participants=people)
+    filename = f"mtw-people-{drill.measure}-{as_of.isoformat()}"
+    return table_response(drill_people_table(drill, people), fmt, filename)
 
 
 @access.role_required(Role.STAFF)

@@ -13,6 +13,7 @@ from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
 from participants import data_download, selectors, services
 from participants.forms import IntakeForm, SupportRequestForm
+from participants.progress import progress_line
 from placements.selectors import placement_list_for_participant
 from programs.selectors import enrollment_list_for_participant
 
@@ -35,6 +36,7 @@ def home(request):
             "applications": application_list_for_participant(participant=participant)[:10],
             "placements": placement_list_for_participant(participant=participant),
             "awaiting": selectors.enrollments_awaiting_confirmation(participant=participant),
+            "progress_line": progress_line(participant=participant),
         },
     )
 

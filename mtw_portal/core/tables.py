@@ -27,8 +27,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 # The text of a suppressed cell, the same for a small count and for its complement: saying
 # "fewer than 5" on a complement would be false, and telling them apart would point at the small one.
@@ -86,6 +86,9 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     footer: list[Row] = field(default_factory=list)
     note: Any = ""
+    # The sheet's name in a workbook: a short name chosen by whoever builds the table, when the
+    # title is longer than Excel's 31 characters (else the title).
+    sheet: Any = ""
 
     def add(self, key: str, *values, drill: dict | None = None, footer: bool = False) -> Row:
         """Append a row: ``values`` in column order, each a plain value or a ``Cell``. ``drill``
@@ -155,40 +158,94 @@ def table_csv(table: Table) -> str:
     return buffer.getvalue()
 
 
+SHEET_NAME_MAX = 31  # Excel's limit
+# Widths of a column, in characters: at least, at most (a long note or name wraps in no cell).
+COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX = 8, 60
+NUMBER_FORMATS = {
+    "count": "0",
+    "number": "0.0",
+    "percent": "0.0%",  # stored as a fraction: 90% is 0.9
+    "points": "+0.0;-0.0;0.0",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
+
+
+def _whole_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a space, never inside a word (a single
+    word longer than that is the only thing cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut if cut and len(cut) <= limit else text[:limit]
+
+
 def sheet_title(title: str, taken: set[str]) -> str:
-    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "Sheet"
+    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook.
+    A name too long loses whole words from its end (give a table a short ``sheet`` name rather
+    than rely on this); a name already taken gets " (2)", " (3)"..."""
+    base = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", str(title))).strip()
+    base = _whole_words(base, SHEET_NAME_MAX) or "Sheet"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _whole_words(base, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
     taken.add(name.lower())
     return name
 
 
+def _file_value(column: Column, value: Any) -> Any:
+    """A cell's value in a workbook: a percent as a fraction (shown with a percent format)."""
+    if column.kind == "percent" and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value) / 100
+    return value
+
+
+def _shown_width(value: Any) -> int:
+    if isinstance(value, float):
+        return len(f"{value:.1f}") + 1
+    if isinstance(value, date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
 def tables_xlsx(tables: list[Table]) -> bytes:
-    """A workbook with one sheet per table: the caption, the header row (bold), the rows. Numbers
-    stay numbers; text stays text (never a formula)."""
-    workbook = Workbook(write_only=True)
+    """A workbook with one sheet per table: the caption, the note, the header row (bold, frozen:
+    it stays in view when scrolling), the rows. Numbers stay numbers, with a number format by
+    column kind (a percent is a fraction shown as "90.0%"); text stays text (never a formula);
+    each column as wide as its header and values (within bounds)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     taken: set[str] = set()
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(sheet_title(table.title, taken))
-
-        def text(value, sheet=sheet, font=None):
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever it starts with
-            if font is not None:
-                cell.font = font
-            return cell
-
-        sheet.append([text(str(table.title), font=bold)])
+        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, taken))
+        sheet.append([str(table.title)])
+        sheet["A1"].font = bold
+        sheet["A1"].data_type = "s"
         if table.note:
-            sheet.append([text(str(table.note))])
-        sheet.append([text(v, font=bold) for v in table.header_values()])
+            sheet.append([str(table.note)])
+            sheet.cell(row=sheet.max_row, column=1).data_type = "s"
+        headers = table.header_values()
+        sheet.append(headers)
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = bold
+            cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [len(h) for h in headers]
         for values in table.plain_rows():
-            sheet.append([text(v) if isinstance(v, str) else v for v in values])
+            sheet.append([_file_value(c, v) for c, v in zip(table.columns, values, strict=True)])
+            for index, (column, cell) in enumerate(zip(table.columns, sheet[sheet.max_row], strict=True)):
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                elif column.kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[column.kind]
+                widths[index] = max(widths[index], _shown_width(values[index]))
+        for index, width in enumerate(widths, start=1):
+            width = min(max(width + 2, COLUMN_WIDTH_MIN), COLUMN_WIDTH_MAX)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

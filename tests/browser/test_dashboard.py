@@ -21,6 +21,7 @@ def test_staff_dashboard_renders_the_chart(page, portal, grant_staff):
     OutcomeSnapshot.objects.create(as_of=today, data={"enrolled": 120, "trained": 45, "placed_good_jobs": 12})
     log_in(page, portal, grant_staff)
     page.goto(f"{portal}/staff/dashboard/")
+    page.locator('details[data-breakdown="history"] > summary').click()  # folded on a phone
     expect(page.locator("canvas#outcomes-chart")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('outcomes-chart'))")
     expect(page.locator("main h1")).to_have_text("Grant dashboard")
@@ -43,6 +44,11 @@ def test_staff_open_the_people_behind_a_number_and_a_provider_sees_its_own(
     log_in(page, portal, grant_staff)
     page.goto(f"{portal}/staff/dashboard/")
     programs = page.locator('table[data-table="programs"]')
+    expect(programs).to_be_hidden()  # on a phone the tables are folded: the summary comes first
+    page.locator('details[data-breakdown="programs"] > summary').click()
+    page.wait_for_function(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"chart-programs\"]'))"
+    )
     programs.locator('tr[data-group] td[data-field="trained"] a').first.click()
     expect(page.locator("main h1")).to_have_text("The people behind a figure")
     expect(page.locator("table[data-people] tbody tr")).to_have_count(6)
@@ -82,4 +88,64 @@ def test_staff_read_and_submit_last_quarters_funder_report(page, portal, grant_s
     page.locator(f'form[action$="/staff/reports/{last}/submit/"] button[type="submit"]').click()
     expect(page.locator('[data-state="submitted"]')).to_be_visible()
     assert FunderReport.objects.filter(year=last.year, quarter=last.number).exists()
+    assert _serious(page) == []
+
+
+def test_the_dashboard_reads_at_a_glance_on_a_phone_and_a_laptop(page, portal, grant_staff, brainstation):
+    """Progress bars first, a sticky menu of sections, breakdowns folded on a phone and open with
+    their charts on a laptop, never wider than the window."""
+    from django.core.management import call_command
+
+    from tests import factories
+
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    for status in ("completed", "completed", "active"):
+        factories.enrollment(participant=factories.participant_record(), cohort=cohort, status=status)
+    call_command("rollup_outcomes", stdout=None)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    log_in(page, portal, grant_staff)
+    page.goto(f"{portal}/staff/dashboard/")
+    bar = page.locator('[data-target="trained"] [role="progressbar"]')
+    expect(bar).to_have_attribute("aria-valuemin", "0")
+    expect(bar).to_have_attribute("aria-valuemax", "100")
+    assert bar.get_attribute("aria-valuenow") and bar.get_attribute("aria-labelledby")
+    menu = page.locator("nav.dashboard-menu")
+    for section in ("targets", "funnel", "training", "equity", "support", "coalition"):
+        expect(menu.locator(f'a[href="#{section}"]')).to_have_count(1)
+        expect(page.locator(f"section#{section}")).to_have_count(1)
+    assert page.locator("details[data-open-wide][open]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert _serious(page) == []
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    expect(page.locator('details[data-breakdown="programs"]')).to_have_attribute("open", "")
+    page.wait_for_function(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"chart-programs\"]'))"
+    )
+    page.locator('a[href="#equity"]').click()
+    expect(menu).to_be_in_viewport()  # sticky
+    assert page.evaluate(
+        "document.querySelector('main').scrollWidth <= document.querySelector('main').clientWidth"
+    )
+    assert _serious(page) == []
+    assert not [text for text in console if "Content Security Policy" in text]  # charts sized by script
+
+
+def test_the_participant_sees_their_path_to_a_good_job(page, portal, participant, brainstation):
+    from tests import factories
+
+    record = factories.participant_record(participant)
+    factories.enrollment(
+        participant=record, cohort=factories.cohort(program=factories.program(provider=brainstation))
+    )
+    log_in(page, portal, participant)
+    page.goto(f"{portal}/participants/")
+    steps = page.locator("[data-progress-line] > li")
+    expect(steps).to_have_count(7)
+    expect(page.locator('[data-progress-line] [aria-current="step"]')).to_have_attribute(
+        "data-step", "trained"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert _serious(page) == []

@@ -335,8 +335,9 @@ def test_the_funnel_downloads_as_xlsx_with_its_shares(client, employer_member, f
     client.force_login(employer_member)
     sheet = load_workbook(io.BytesIO(client.get(export_url("funnel", "xlsx")).content)).active
     rows = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
-    assert rows[0] == ["Applications received", 8, 100.0]
-    assert rows[4] == ["Placements judged good jobs", 1, 12.5]
+    # A share is a fraction shown as a percentage (issue 12: 100.0 read as 10000%).
+    assert rows[0] == ["Applications received", 8, 1.0]
+    assert rows[4] == ["Placements judged good jobs", 1, 0.125]
 
 
 def test_the_opportunity_download_holds_every_opportunity_not_one_page(

@@ -233,6 +233,13 @@ class SupportRequestDeclineForm(forms.Form):
 
 class SupportItemDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    # A rejection's reason (the service requires it): the participant reads it.
+    note = forms.CharField(
+        label=_("Why the support is rejected (the participant will see this)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CohortChoiceField(forms.ModelChoiceField):

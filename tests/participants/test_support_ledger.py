@@ -30,8 +30,12 @@ def _form(budget_line, **overrides) -> dict:
     return {**data, **overrides}
 
 
-def _decide(client, item, decision: str):
-    return client.post(reverse("participants:support_item_decide", args=[item.pk]), {"decision": decision})
+def _decide(client, item, decision: str, note: str = ""):
+    if decision == "reject" and not note:
+        note = "Not in this budget."  # a rejection needs its reason
+    return client.post(
+        reverse("participants:support_item_decide", args=[item.pk]), {"decision": decision, "note": note}
+    )
 
 
 # --- Logging support -------------------------------------------------------------------
@@ -240,7 +244,7 @@ def test_the_participant_page_shows_approve_buttons_to_the_second_person_only(
     detail = reverse("participants:detail", args=[assigned.pk])
     client.force_login(navigator)
     mine = client.get(detail).content.decode()
-    assert "Awaiting approval" in mine and decide not in mine
+    assert "Waiting for a second approval" in mine and decide not in mine
     client.force_login(colleague)
     assert decide in client.get(detail).content.decode()
 
@@ -485,7 +489,7 @@ def mixed_ledger(navigator, colleague, assigned, log_support, childcare):
     log_support(assigned, navigator, "120.00", type="daycare", budget_line=childcare)
     log_support(assigned, navigator, "1500.00", type="daycare", budget_line=childcare)  # awaiting
     rejected = log_support(assigned, navigator, "500.00", type="technology")
-    services.support_item_decide(item=rejected, by=colleague, approve=False)
+    services.support_item_decide(item=rejected, by=colleague, approve=False, note="Over budget.")
 
 
 def test_per_type_totals_count_approved_items_only(assigned, mixed_ledger):

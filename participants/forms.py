@@ -73,8 +73,17 @@ class IntakeForm(forms.ModelForm):
             "employment_status": _("Are you working now?"),
             "education": _("Highest education completed"),
         }
+        # These questions need an answer (the funder's equity tables count them), and "Prefer not to
+        # say" is always one: the help texts say so, never "Optional" next to a required asterisk.
         help_texts = {
-            "ethnicity": _("Optional. We ask so we can see whether the program serves everyone fairly."),
+            "ethnicity": _(
+                "Choose “Prefer not to say” if you would rather not answer. We ask so we can see "
+                "whether the program serves everyone fairly."
+            ),
+            "race": _("Choose “Prefer not to say” if you would rather not answer."),
+            "gender": _("Choose “Prefer not to say” if you would rather not answer."),
+            "veteran": _("Choose “Prefer not to say” if you would rather not answer."),
+            "disability": _("Choose “Prefer not to say” if you would rather not answer."),
         }
 
     field_order = ["first_name", "last_name", "phone", "preferred_language", "zip_code", "date_of_birth"]

@@ -186,6 +186,18 @@ class ReceiptField(forms.FileField):
         )
 
 
+def receipt_to_choose_again(form: forms.Form) -> None:
+    """A browser never sends a file back: when a form with a chosen receipt is shown again with
+    errors, say so on the receipt field, by the file's name, rather than drop it silently."""
+    upload = form.files.get(form.add_prefix("receipt")) if form.is_bound else None
+    if upload and form.errors and "receipt" not in form.errors:
+        form.add_error(
+            "receipt",
+            _("Your receipt “%(name)s” was not saved because of the errors on this form: choose it again.")
+            % {"name": upload.name},
+        )
+
+
 def _set_limits_help(form: forms.Form) -> None:
     """Help texts that quote the configured limits, in the request's language."""
     form.fields["amount"].help_text = _(

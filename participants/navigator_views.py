@@ -27,6 +27,7 @@ from participants.forms import (
     SupportItemForm,
     SupportRequestApproveForm,
     SupportRequestDeclineForm,
+    receipt_to_choose_again,
 )
 from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
@@ -228,6 +229,7 @@ def support_item_new(request, pk: int):
             else:
                 messages.success(request, _("Support saved."))
             return redirect("participants:detail", pk=participant.pk)
+    receipt_to_choose_again(form)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(request, "participants/support_item_new.html", {"participant": participant, "form": form})
 
@@ -381,6 +383,7 @@ def support_request_decide(request, pk: int):
             else:
                 messages.success(request, _("Request approved and support saved."))
             return redirect("participants:detail", pk=support_request.participant_id)
+    receipt_to_choose_again(approve_form)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[support_request.participant_id])
     return render(
         request,

@@ -572,3 +572,44 @@ def test_demo_navigator_takes_logs_two_supports_and_writes_a_note_the_participan
     assert "Bus fare" in home and "$2.25" in home
     assert "Daycare" in home and "$180.00" in home
     assert "Met at OIC" not in home  # case notes stay with navigators
+
+
+# --- A receipt is never dropped silently ----------------------------------------------------------
+
+
+def test_a_receipt_chosen_with_another_error_is_named_and_the_other_fields_are_kept(
+    client, navigator, assigned, transportation
+):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        _new_item_url(assigned),
+        {**_form(transportation, given_on=tomorrow), "receipt": upload("fare-card.pdf", PDF)},
+    )
+    assert response.status_code == 200 and not SupportItem.objects.exists()
+    form = response.context["form"]
+    assert form.errors["receipt"] == [
+        "Your receipt “fare-card.pdf” was not saved because of the errors on this form: choose it again."
+    ]
+    assert form["description"].value() == "Metrobus to class" and form["amount"].value() == "2.25"
+
+
+def test_a_form_error_without_a_receipt_adds_no_receipt_message(client, navigator, assigned, transportation):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(_new_item_url(assigned), _form(transportation, given_on=tomorrow))
+    assert "receipt" not in response.context["form"].errors
+
+
+def test_approving_a_request_with_an_error_names_the_receipt_to_choose_again(
+    client, navigator, bus_request, transportation
+):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = _decide_request(
+        client,
+        bus_request,
+        _approval(transportation, **{"approve-given_on": tomorrow}),
+        {"approve-receipt": upload("r.pdf", PDF)},
+    )
+    assert "“r.pdf”" in response.context["approve_form"].errors["receipt"][0]

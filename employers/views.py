@@ -561,6 +561,9 @@ def mentor_match(request):
 @require_POST
 def mentor_match_end(request, pk: int):
     match = access.mentor_match_for(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm that you want to end this match."))
+        return redirect("employers:mentor_match")
     try:
         services.mentor_match_end(match=match, by=request.user)
     except ValidationError as exc:

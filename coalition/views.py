@@ -95,7 +95,9 @@ def group_members(request, pk: int):
             membership = get_object_or_404(
                 Membership, group=group, pk=id_param(request.POST.get("membership"))
             )
-            if action == "remove":
+            if action == "remove" and request.POST.get("confirm") != "yes":
+                messages.error(request, _("Confirm that you want to remove this member."))
+            elif action == "remove":
                 services.membership_remove(membership=membership)
                 messages.success(request, _("Member removed."))
             else:

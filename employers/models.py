@@ -249,8 +249,9 @@ class Application(models.Model):
     APPLICANT_SIDE = "applicant"
 
     # The pipeline, written once: every move, the states it starts from, where it leads, who makes
-    # it and its button's label, in the order the buttons show. Hired, declined and withdrawn are
-    # final. Views, services and ``access`` all read it.
+    # it and its button's label, in the order the buttons show. Hired and declined are final; a
+    # withdrawal can be undone by the applicant ("apply again", while the opportunity takes
+    # applications). Views, services and ``access`` all read it.
     _OPEN = (State.APPLIED, State.INTERVIEWING, State.OFFERED)
     MOVES = (
         ApplicationMove(
@@ -262,7 +263,10 @@ class Application(models.Model):
         ApplicationMove("hire", (State.OFFERED,), State.HIRED, EMPLOYER_SIDE, _("Hire")),
         ApplicationMove("decline", _OPEN, State.DECLINED, EMPLOYER_SIDE, _("Decline")),
         ApplicationMove("withdraw", _OPEN, State.WITHDRAWN, APPLICANT_SIDE, _("Withdraw")),
+        ApplicationMove("reapply", (State.WITHDRAWN,), State.APPLIED, APPLICANT_SIDE, _("Apply again")),
     )
+    # The moves that need a reason, which the other side reads (the applicant, the employer).
+    REASON_REQUIRED = frozenset({"decline"})
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="applications")
     participant = models.ForeignKey(
@@ -278,6 +282,8 @@ class Application(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why it was declined (the applicant reads it) or withdrawn (the employer reads it, if given).
+    decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

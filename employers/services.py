@@ -398,10 +398,21 @@ def _check_transition(application, to_state: str) -> None:
         )
 
 
+REASON_MAX_LENGTH = 2000
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("At most %(max)s characters.") % {"max": REASON_MAX_LENGTH}})
+    return reason
+
+
 @transaction.atomic
-def application_move(*, application, by, to_state: str):
+def application_move(*, application, by, to_state: str, reason: str = ""):
     """The employer moves an applicant through the pipeline: interviewing, offered, declined.
-    Hiring goes through ``application_hire``, which records the placement."""
+    Hiring goes through ``application_hire``, which records the placement. Declining needs a
+    reason, which the applicant reads."""
     State = Application.State
     if to_state not in State.values:
         raise ValidationError(_("Unknown state."))
@@ -410,28 +421,52 @@ def application_move(*, application, by, to_state: str):
     if to_state == State.WITHDRAWN:
         raise ValidationError(_("Only the applicant can withdraw an application."))
     move = Application.move_to(to_state)
-    if move is None:
+    if move is None or move.by != Application.EMPLOYER_SIDE:
         raise ValidationError(
             _("An application cannot be moved to “%(to)s”.") % {"to": State(to_state).label}
         )
+    reason = _clean_reason(reason)
+    if move.action in Application.REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Tell the applicant why: they will read it.")})
     application = _application_for_change(application, by, move.action)
     _check_transition(application, to_state)
     application.state = to_state
     application.decided_by = by
-    application.save(update_fields=["state", "decided_by", "updated_at"])
+    application.decision_reason = reason if move.action in Application.REASON_REQUIRED else ""
+    application.save(update_fields=["state", "decided_by", "decision_reason", "updated_at"])
     return application
 
 
 @transaction.atomic
-def application_withdraw(*, application, by):
-    """The applicant takes their application back, while it is still open."""
+def application_withdraw(*, application, by, reason: str = ""):
+    """The applicant takes their application back, while it is still open (with a reason for the
+    employer, if they give one). They can apply again (``application_reapply``)."""
     State = Application.State
+    reason = _clean_reason(reason)
     application = _application_for_change(application, by, "withdraw")
     if application.state not in Application.move_named("withdraw").from_states:
         raise ValidationError(_("This application can no longer be withdrawn."))
     application.state = State.WITHDRAWN
     application.decided_by = by
-    application.save(update_fields=["state", "decided_by", "updated_at"])
+    application.decision_reason = reason
+    application.save(update_fields=["state", "decided_by", "decision_reason", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_reapply(*, application, by):
+    """Undo a withdrawal: the application is "applied" again, with its note and résumé, while the
+    opportunity still takes applications."""
+    move = Application.move_named("reapply")
+    application = _application_for_change(application, by, move.action)
+    if application.state not in move.from_states:
+        raise ValidationError(_("Only a withdrawn application can be sent again."))
+    if not opportunity_is_taking_applications(application.opportunity):
+        raise ValidationError(_("This opportunity is not taking applications."))
+    application.state = move.to_state
+    application.decided_by = None
+    application.decision_reason = ""
+    application.save(update_fields=["state", "decided_by", "decision_reason", "updated_at"])
     return application
 
 

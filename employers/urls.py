@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/", views.caseload_applications, name="caseload_applications"),
     path("applications/mine/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/reapply/", views.application_reapply, name="application_reapply"),
     path("applications/<int:pk>/resume/", views.resume, name="resume"),
     path("applications/<int:pk>/<slug:action>/", views.application_move, name="application_move"),
     path("profile/", views.profile, name="profile"),

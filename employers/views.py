@@ -176,12 +176,18 @@ def opportunity_detail(request, pk: int):
 def apply(request, pk: int):
     opportunity = selectors.opportunity_public(pk=pk)
     participant = access.own_participant(request.user)
-    if (
+    existing = (
         selectors.application_list_for_participant(participant=participant)
         .filter(opportunity=opportunity)
-        .exists()
-    ):
-        messages.info(request, _("You have already applied to this opportunity."))
+        .first()
+    )
+    if existing is not None:
+        if existing.state == Application.State.WITHDRAWN:
+            messages.info(
+                request, _("You withdrew your application to this opportunity: you can send it again here.")
+            )
+        else:
+            messages.info(request, _("You have already applied to this opportunity."))
         return redirect("employers:my_applications")
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -211,6 +217,7 @@ def my_applications(request):
         {
             "applications": selectors.application_list_for_participant(participant=participant),
             "withdraw": Application.move_named("withdraw"),
+            "reapply": Application.move_named("reapply"),
         },
     )
 
@@ -218,13 +225,40 @@ def my_applications(request):
 @access.role_required(Role.PARTICIPANT)
 @require_POST
 def application_withdraw(request, pk: int):
+    """Withdraw, once confirmed: the button opens a confirmation (and an optional reason for the
+    employer); a post without ``confirm`` changes nothing."""
     application = access.application_for(request.user, pk, action="withdraw")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm that you want to withdraw this application."))
+        return redirect("employers:my_applications")
     try:
-        services.application_withdraw(application=application, by=request.user)
+        services.application_withdraw(
+            application=application, by=request.user, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Your application was withdrawn."))
+        messages.success(
+            request, _("Your application was withdrawn. You can apply again while the opportunity is open.")
+        )
+    return redirect("employers:my_applications")
+
+
+@access.role_required(Role.PARTICIPANT)
+@require_POST
+def application_reapply(request, pk: int):
+    """Undo a withdrawal: the same application is sent again."""
+    application = access.application_for(request.user, pk, action="reapply")
+    try:
+        services.application_reapply(application=application, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Your application was sent again to %(employer)s.")
+            % {"employer": application.opportunity.employer.name},
+        )
     return redirect("employers:my_applications")
 
 
@@ -320,7 +354,10 @@ def application_move(request, pk: int, action: str):
     application = access.application_for(request.user, pk, action=action)
     try:
         application = services.application_move(
-            application=application, by=request.user, to_state=Application.move_named(action).to_state
+            application=application,
+            by=request.user,
+            to_state=Application.move_named(action).to_state,
+            reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -524,6 +561,9 @@ def mentor_match(request):
 @require_POST
 def mentor_match_end(request, pk: int):
     match = access.mentor_match_for(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm that you want to end this match."))
+        return redirect("employers:mentor_match")
     try:
         services.mentor_match_end(match=match, by=request.user)
     except ValidationError as exc:

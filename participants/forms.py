@@ -73,8 +73,17 @@ class IntakeForm(forms.ModelForm):
             "employment_status": _("Are you working now?"),
             "education": _("Highest education completed"),
         }
+        # These questions need an answer (the funder's equity tables count them), and "Prefer not to
+        # say" is always one: the help texts say so, never "Optional" next to a required asterisk.
         help_texts = {
-            "ethnicity": _("Optional. We ask so we can see whether the program serves everyone fairly."),
+            "ethnicity": _(
+                "Choose “Prefer not to say” if you would rather not answer. We ask so we can see "
+                "whether the program serves everyone fairly."
+            ),
+            "race": _("Choose “Prefer not to say” if you would rather not answer."),
+            "gender": _("Choose “Prefer not to say” if you would rather not answer."),
+            "veteran": _("Choose “Prefer not to say” if you would rather not answer."),
+            "disability": _("Choose “Prefer not to say” if you would rather not answer."),
         }
 
     field_order = ["first_name", "last_name", "phone", "preferred_language", "zip_code", "date_of_birth"]
@@ -177,6 +186,18 @@ class ReceiptField(forms.FileField):
         )
 
 
+def receipt_to_choose_again(form: forms.Form) -> None:
+    """A browser never sends a file back: when a form with a chosen receipt is shown again with
+    errors, say so on the receipt field, by the file's name, rather than drop it silently."""
+    upload = form.files.get(form.add_prefix("receipt")) if form.is_bound else None
+    if upload and form.errors and "receipt" not in form.errors:
+        form.add_error(
+            "receipt",
+            _("Your receipt “%(name)s” was not saved because of the errors on this form: choose it again.")
+            % {"name": upload.name},
+        )
+
+
 def _set_limits_help(form: forms.Form) -> None:
     """Help texts that quote the configured limits, in the request's language."""
     form.fields["amount"].help_text = _(
@@ -233,6 +254,13 @@ class SupportRequestDeclineForm(forms.Form):
 
 class SupportItemDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    # A rejection's reason (the service requires it): the participant reads it.
+    note = forms.CharField(
+        label=_("Why the support is rejected (the participant will see this)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CohortChoiceField(forms.ModelChoiceField):

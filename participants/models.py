@@ -237,7 +237,7 @@ class SupportItem(models.Model):
     """
 
     class State(models.TextChoices):
-        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for a second approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
@@ -255,6 +255,7 @@ class SupportItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True, max_length=2000)
     request = models.OneToOneField(
         "SupportRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="item"
     )
@@ -274,10 +275,14 @@ class SupportItem(models.Model):
 
 
 class SupportRequest(models.Model):
-    """A participant asking for support; a navigator approves (logging the item) or declines."""
+    """A participant asking for support; a navigator approves (logging the item) or declines.
+
+    An approval above the approval threshold leaves the request waiting for a second approval
+    (its item's decision settles it: approved, or declined with the reason)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for a navigator")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for a second approval")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 

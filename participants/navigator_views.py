@@ -27,6 +27,7 @@ from participants.forms import (
     SupportItemForm,
     SupportRequestApproveForm,
     SupportRequestDeclineForm,
+    receipt_to_choose_again,
 )
 from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
@@ -228,6 +229,7 @@ def support_item_new(request, pk: int):
             else:
                 messages.success(request, _("Support saved."))
             return redirect("participants:detail", pk=participant.pk)
+    receipt_to_choose_again(form)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(request, "participants/support_item_new.html", {"participant": participant, "form": form})
 
@@ -300,7 +302,9 @@ def support_item_decide(request, pk: int):
     else:
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.support_item_decide(item=item, by=request.user, approve=approve)
+            services.support_item_decide(
+                item=item, by=request.user, approve=approve, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -354,8 +358,9 @@ def support_request_decide(request, pk: int):
         messages.error(request, _("Choose to approve or decline."))
     if form is not None and form.is_valid():
         try:
+            item = None
             if decision == "approve":
-                services.support_request_approve(
+                item = services.support_request_approve(
                     support_request=support_request, by=request.user, **form.cleaned_data
                 )
             else:
@@ -365,11 +370,20 @@ def support_request_decide(request, pk: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("Request approved and support saved.") if decision == "approve" else _("Request declined."),
-            )
+            if decision == "decline":
+                messages.success(request, _("Request declined."))
+            elif item.state == SupportItem.State.AWAITING_APPROVAL:
+                messages.info(
+                    request,
+                    _(
+                        "Support saved. It is above the approval threshold: it waits for a second "
+                        "person's approval, and the participant sees that."
+                    ),
+                )
+            else:
+                messages.success(request, _("Request approved and support saved."))
             return redirect("participants:detail", pk=support_request.participant_id)
+    receipt_to_choose_again(approve_form)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[support_request.participant_id])
     return render(
         request,

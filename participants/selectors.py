@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from employers.models import JOB_KINDS, Application
 from mtw_portal import access
 from participants.models import (
     BudgetLine,
@@ -172,24 +176,74 @@ def support_item_receipt_for(*, viewer, pk: int) -> SupportItem:
     return item
 
 
-def next_steps(*, participant: Participant, enrollments) -> list[str]:
-    """What the participant should do next, in order, as short sentences."""
-
-    statuses = {e.status for e in enrollments}
+def next_steps(
+    *, participant: Participant, enrollments, applications=(), placements=(), today: date | None = None
+) -> list[str]:
+    """What the participant should do next, in order, as short sentences, from their real state:
+    their profile and navigator, their training (applied, starting on a date, in class, completed),
+    their job applications (each by its state) and their jobs (someone working is never told to look
+    for one). The arguments are the person's rows, as the home page reads them."""
+    today = today or timezone.localdate()
+    Status = Enrollment.Status
+    State = Application.State
     steps = []
     if participant.intake_completed_at is None:
         steps.append(_("Complete your profile so a navigator can help you."))
-    elif not statuses - {Enrollment.Status.NOT_ADMITTED, Enrollment.Status.WITHDRAWN}:
-        steps.append(_("Choose a training program and apply to a cohort."))
-    if Enrollment.Status.APPLIED in statuses:
-        steps.append(_("Wait for the training provider to answer your application."))
-    if statuses & {Enrollment.Status.ENROLLED, Enrollment.Status.ACTIVE}:
-        steps.append(_("Keep going to class. Ask your navigator if anything gets in the way."))
-    if participant.intake_completed_at and participant.navigator_id is None:
+    elif participant.navigator_id is None:
         steps.append(_("A navigator will contact you soon."))
-    if Enrollment.Status.COMPLETED in statuses:
+
+    working = [p for p in placements if p.kind in JOB_KINDS and (p.end_date is None or p.end_date >= today)]
+    for placement in working:
+        if placement.start_date > today:
+            steps.append(
+                _("Your job at %(employer)s starts on %(date)s.")
+                % {"employer": placement.employer.name, "date": date_format(placement.start_date)}
+            )
+        else:
+            steps.append(
+                _("You work at %(employer)s. Tell your navigator if anything changes at work.")
+                % {"employer": placement.employer.name}
+            )
+
+    in_training = False
+    for enrollment in enrollments:
+        cohort = enrollment.cohort
+        names = {"program": cohort.program.name, "provider": cohort.program.provider.name}
+        if enrollment.status == Status.APPLIED:
+            steps.append(_("Wait for %(provider)s to answer your application to %(program)s.") % names)
+        elif enrollment.status in (Status.ENROLLED, Status.ACTIVE):
+            in_training = True
+            if cohort.start_date > today:
+                steps.append(
+                    _("Your class in %(program)s starts on %(date)s.")
+                    % {**names, "date": date_format(cohort.start_date)}
+                )
+            else:
+                steps.append(
+                    _("Keep going to class in %(program)s. Ask your navigator if anything gets in the way.")
+                    % names
+                )
+    statuses = {e.status for e in enrollments}
+    if participant.intake_completed_at and not statuses - {Status.NOT_ADMITTED, Status.WITHDRAWN}:
+        steps.append(_("Choose a training program and apply to a cohort."))
+
+    for application in applications:
+        names = {"title": application.opportunity.title, "employer": application.opportunity.employer.name}
+        if application.state == State.APPLIED:
+            steps.append(_("%(employer)s has your application for %(title)s: wait for their answer.") % names)
+        elif application.state == State.INTERVIEWING:
+            steps.append(
+                _("%(employer)s wants to interview you for %(title)s: watch your email and phone.") % names
+            )
+        elif application.state == State.OFFERED:
+            steps.append(_("%(employer)s offered you %(title)s: give them your answer.") % names)
+
+    if Status.COMPLETED in statuses and not working and not in_training:
         steps.append(
-            _("Congratulations on completing training! Talk to your navigator about internships and jobs.")
+            _(
+                "You completed your training: tell your navigator how you are doing, and look at the "
+                "jobs and internships on the board."
+            )
         )
     return steps
 

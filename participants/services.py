@@ -261,8 +261,12 @@ def support_item_log(
 
 
 @transaction.atomic
-def support_item_decide(*, item: SupportItem, by, approve: bool) -> SupportItem:
-    """The second person's decision on an item above the threshold. Never the person who logged it."""
+def support_item_decide(*, item: SupportItem, by, approve: bool, note: str = "") -> SupportItem:
+    """The second person's decision on an item above the threshold. Never the person who logged it.
+
+    A rejection needs a reason (``note``), which the participant reads when the item answered their
+    request; the request then reads Approved or Declined, no longer "waiting for a second approval".
+    """
     item = SupportItem.objects.select_for_update().select_related("participant").get(pk=item.pk)
     if not access.can_manage_support(by, item.participant):
         raise ValidationError(_("You cannot approve support for this participant."))
@@ -270,10 +274,24 @@ def support_item_decide(*, item: SupportItem, by, approve: bool) -> SupportItem:
         raise ValidationError(_("This item has already been decided."))
     if item.logged_by_id == by.pk:
         raise ValidationError(_("A second person must approve: you logged this item yourself."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the support is rejected.")})
     item.state = SupportItem.State.APPROVED if approve else SupportItem.State.REJECTED
     item.decided_by = by
     item.decided_at = timezone.now()
-    item.save(update_fields=["state", "decided_by", "decided_at"])
+    item.decision_note = note
+    item.full_clean(exclude=["receipt"])
+    item.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if item.request_id is not None:
+        support_request = SupportRequest.objects.select_for_update().get(pk=item.request_id)
+        if support_request.state == SupportRequest.State.AWAITING_APPROVAL:
+            support_request.state = (
+                SupportRequest.State.APPROVED if approve else SupportRequest.State.DECLINED
+            )
+            if not approve:
+                support_request.decision_note = note
+            support_request.save(update_fields=["state", "decision_note"])
     outcomes_changed()
     return item
 
@@ -313,7 +331,8 @@ def support_request_approve(
     note: str = "",
     receipt=None,
 ) -> SupportItem:
-    """Approve a request by logging the support given for it."""
+    """Approve a request by logging the support given for it (above the threshold, the request
+    then waits for a second approval, as its item does)."""
     support_request = _open_request(support_request)
     item = support_item_log(
         participant=support_request.participant,
@@ -327,7 +346,13 @@ def support_request_approve(
         receipt=receipt,
         request=support_request,
     )
-    support_request.state = SupportRequest.State.APPROVED
+    # Above the threshold it is not approved yet: the participant reads that it waits for a second
+    # approval until the item is decided (support_item_decide).
+    support_request.state = (
+        SupportRequest.State.AWAITING_APPROVAL
+        if item.state == SupportItem.State.AWAITING_APPROVAL
+        else SupportRequest.State.APPROVED
+    )
     support_request.decided_by = by
     support_request.decided_at = timezone.now()
     support_request.decision_note = note.strip()

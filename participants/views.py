@@ -23,6 +23,8 @@ def home(request):
     participant = access.own_participant(request.user)
     enrollments = list(enrollment_list_for_participant(participant=participant))
     items = selectors.support_item_list(participant=participant)
+    applications = list(application_list_for_participant(participant=participant))
+    placements = list(placement_list_for_participant(participant=participant))
     return render(
         request,
         "participants/home.html",
@@ -32,9 +34,14 @@ def home(request):
             "support_items": items.filter(state="approved")[:10],
             "support_totals": selectors.support_totals(items=items),
             "support_requests": participant.support_requests.order_by("-created_at")[:10],
-            "next_steps": selectors.next_steps(participant=participant, enrollments=enrollments),
-            "applications": application_list_for_participant(participant=participant)[:10],
-            "placements": placement_list_for_participant(participant=participant),
+            "next_steps": selectors.next_steps(
+                participant=participant,
+                enrollments=enrollments,
+                applications=applications,
+                placements=placements,
+            ),
+            "applications": applications[:10],
+            "placements": placements,
             "awaiting": selectors.enrollments_awaiting_confirmation(participant=participant),
             "progress_line": progress_line(participant=participant),
         },

@@ -157,6 +157,10 @@ class Cohort(models.Model):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
+    def takes_applications(self, today=None) -> bool:
+        """Participants apply until (and on) the start date: there is no later enrollment deadline."""
+        return self.start_date >= (today or timezone.localdate())
+
 
 class WithdrawalReason(models.TextChoices):
     TECHNICAL_REQUIREMENTS = "technical_requirements", _("Could not meet technical requirements")

@@ -30,9 +30,10 @@ def catalogue_programs(
     schedule: str = "",
     starts_after: date | None = None,
 ) -> QuerySet[Program]:
-    """The public catalogue: listed programs with their upcoming or current cohorts."""
+    """The public catalogue: listed programs with their cohorts still taking applications (those
+    starting today or later: a cohort that has started is not offered, ``Cohort.takes_applications``)."""
     today = timezone.localdate()
-    open_cohorts = cohorts_with_seats().filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    open_cohorts = cohorts_with_seats().filter(start_date__gte=today)
     if starts_after:
         open_cohorts = open_cohorts.filter(start_date__gte=starts_after)
     programs = Program.objects.filter(is_active=True, provider__is_active=True).select_related("provider")

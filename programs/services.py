@@ -174,6 +174,10 @@ def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
         raise ValidationError(_("Complete your profile before you apply."))
     if cohort.end_date and cohort.end_date < timezone.localdate():
         raise ValidationError(_("This cohort has already ended."))
+    # No enrollment deadline exists: a cohort takes applications until the day it starts. Later,
+    # only a navigator or the provider can enroll someone (enrollment_create).
+    if not cohort.takes_applications():
+        raise ValidationError(_("This cohort has already started: apply to a later one."))
     if not cohort.program.is_active:
         raise ValidationError(_("This program is not taking applications."))
     if Enrollment.objects.filter(participant=participant, cohort=cohort).exists():

@@ -102,6 +102,18 @@ def test_a_group_may_have_several_chairs_and_members_can_be_removed(grant_staff,
     assert list(talent.memberships.values_list("user_id", flat=True)) == [grant_staff.pk]
 
 
+def test_removing_a_member_from_the_page_needs_the_confirmation(client, grant_staff, navigator, talent):
+    membership = services.membership_set(group=talent, user=navigator, role="member")
+    client.force_login(grant_staff)
+    url = reverse("coalition:group_members", args=[talent.pk])
+    page = client.get(url).content.decode()
+    assert "<details" in page and "Yes, remove from the group" in page
+    client.post(url, {"action": "remove", "membership": membership.pk})
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(url, {"action": "remove", "membership": membership.pk, "confirm": "yes"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
 # --- Meetings, pilots, awards ------------------------------------------------------------------
 
 

@@ -33,6 +33,8 @@ def _take(application, action, *, employer_member, participant):
     """Take ``action`` through its service; ValidationError when the state does not allow it."""
     if action == "withdraw":
         return services.application_withdraw(application=application, by=participant)
+    if action == "reapply":
+        return services.application_reapply(application=application, by=participant)
     if action == "hire":
         return placement_services.application_hire(
             application=application,
@@ -45,7 +47,10 @@ def _take(application, action, *, employer_member, participant):
             advancement_path="Developer II after a year.",
         )
     to_state = Application.move_named(action).to_state
-    return services.application_move(application=application, by=employer_member, to_state=to_state)
+    reason = "We chose another candidate." if action == "decline" else ""
+    return services.application_move(
+        application=application, by=employer_member, to_state=to_state, reason=reason
+    )
 
 
 def _in_state(application, state, **people):
@@ -66,7 +71,7 @@ def _service_accepts(application, action, **people) -> bool:
 
 def test_the_table_names_each_sides_moves():
     assert Application.actions_of(Application.EMPLOYER_SIDE) == set(EMPLOYER_ACTIONS)
-    assert Application.actions_of(Application.APPLICANT_SIDE) == {"withdraw"}
+    assert Application.actions_of(Application.APPLICANT_SIDE) == {"withdraw", "reapply"}
     assert set(PATHS) == set(State.values)
 
 
@@ -97,8 +102,11 @@ def test_the_employers_moves_in_each_state_are_what_the_page_offers_and_the_serv
     assert accepted == allowed
 
 
+APPLICANT_ACTIONS = ["withdraw", "reapply"]
+
+
 @pytest.mark.parametrize("state", State.values)
-def test_the_applicant_may_withdraw_where_the_table_says_and_the_page_offers_it(
+def test_the_applicant_may_withdraw_or_apply_again_where_the_table_says_and_the_page_offers_it(
     client, employer_member, participant, application, state
 ):
     people = {"employer_member": employer_member, "participant": participant}
@@ -107,9 +115,19 @@ def test_the_applicant_may_withdraw_where_the_table_says_and_the_page_offers_it(
 
     client.force_login(participant)
     page = client.get(reverse("employers:my_applications")).content.decode()
-    offered = ["withdraw"] if reverse("employers:application_withdraw", args=[application.pk]) in page else []
+    urls = {
+        "withdraw": reverse("employers:application_withdraw", args=[application.pk]),
+        "reapply": reverse("employers:application_reapply", args=[application.pk]),
+    }
+    offered = [action for action in APPLICANT_ACTIONS if urls[action] in page]
     assert offered == allowed
-    assert _service_accepts(application, "withdraw", **people) == ("withdraw" in allowed)
+    accepted = []
+    for action in APPLICANT_ACTIONS:
+        with transaction.atomic():
+            if _service_accepts(Application.objects.get(pk=application.pk), action, **people):
+                accepted.append(action)
+            transaction.set_rollback(True)
+    assert accepted == allowed
 
 
 @pytest.mark.parametrize(
@@ -117,7 +135,7 @@ def test_the_applicant_may_withdraw_where_the_table_says_and_the_page_offers_it(
     [
         ("employer_member", set(EMPLOYER_ACTIONS)),
         ("grant_staff", set(EMPLOYER_ACTIONS)),
-        ("participant", {"withdraw"}),
+        ("participant", {"withdraw", "reapply"}),
         ("navigator", set()),
     ],
 )

@@ -106,7 +106,8 @@ def test_a_resume_over_the_size_limit_is_refused(settings, applicant, opportunit
 
 
 def _move(application, by, to_state):
-    return services.application_move(application=application, by=by, to_state=to_state)
+    reason = "We chose another candidate." if to_state == "declined" else ""  # declining needs one
+    return services.application_move(application=application, by=by, to_state=to_state, reason=reason)
 
 
 def test_an_applicant_moves_through_interview_and_offer(application, employer_member):
@@ -141,7 +142,7 @@ def test_moves_outside_the_pipeline_are_refused(application, employer_member, pa
     assert application.state == (path[-1] if path else "applied")
 
 
-def test_a_withdrawn_application_is_final(application, participant, employer_member):
+def test_the_employer_cannot_move_a_withdrawn_application(application, participant, employer_member):
     services.application_withdraw(application=application, by=participant)
     for to_state in ("interviewing", "offered", "declined"):
         with pytest.raises(ValidationError):
@@ -184,7 +185,9 @@ def test_the_participant_withdraws_an_open_application(
     for state in path:
         _move(application, employer_member, state)
     client.force_login(participant)
-    response = client.post(reverse("employers:application_withdraw", args=[application.pk]))
+    response = client.post(
+        reverse("employers:application_withdraw", args=[application.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "withdrawn" and application.decided_by == participant

@@ -74,7 +74,7 @@ def test_the_employer_home_counts_applicants_per_state(client, employer_member, 
 def test_grant_staff_reach_any_employers_pipeline(client, grant_staff, offered):
     client.force_login(grant_staff)
     assert client.get(reverse("employers:applicants", args=[offered.opportunity_id])).status_code == 200
-    client.post(reverse("employers:application_move", args=[offered.pk, "decline"]))
+    client.post(reverse("employers:application_move", args=[offered.pk, "decline"]), {"reason": "Filled."})
     offered.refresh_from_db()
     assert offered.state == "declined" and offered.decided_by == grant_staff
 

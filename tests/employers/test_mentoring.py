@@ -57,7 +57,7 @@ def test_the_capacity_is_respected(navigator, member, oic):
 def test_ending_a_match_makes_room(client, navigator, offer, mentee, oic):
     match = services.mentor_match(offer=offer, participant=mentee, by=navigator)
     client.force_login(navigator)
-    client.post(reverse("employers:mentor_match_end", args=[match.pk]))
+    client.post(reverse("employers:mentor_match_end", args=[match.pk]), {"confirm": "yes"})
     match.refresh_from_db()
     assert match.ended_at is not None
     services.mentor_match(
@@ -134,3 +134,11 @@ def test_a_member_edits_their_offer(client, employer_member, offer):
     assert response.status_code == 302
     offer.refresh_from_db()
     assert (offer.topics, offer.capacity, offer.is_active) == ("Salary negotiation", 4, False)
+
+
+def test_ending_a_match_without_confirmation_changes_nothing(client, navigator, offer, mentee):
+    match = services.mentor_match(offer=offer, participant=mentee, by=navigator)
+    client.force_login(navigator)
+    assert client.post(reverse("employers:mentor_match_end", args=[match.pk])).status_code == 302
+    match.refresh_from_db()
+    assert match.ended_at is None

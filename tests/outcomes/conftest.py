@@ -83,6 +83,6 @@ def data_set(oic, brainstation, fourgeeks, navigator):
     job_g = placement_judged(participant=G, hourly_wage=Decimal("30.00"))
     record_check(job_g, 180, "not_employed", navigator)
     rejected = support(G, "260.00")
-    participant_services.support_item_decide(item=rejected, by=colleague, approve=False)
+    participant_services.support_item_decide(item=rejected, by=colleague, approve=False, note="Over budget.")
     placement_judged(participant=D, start_date=timezone.localdate() + timedelta(days=10))
     return people

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from participants.forms import IntakeForm
 from participants.models import Participant
 from tests import factories
 
@@ -165,3 +166,24 @@ def test_the_participant_pages_only_read_the_record_never_create_it(client, db):
     assert client.get(reverse("participants:home")).status_code == 403
     assert client.get(reverse("participants:profile")).status_code == 403
     assert not Participant.objects.filter(user=broken).exists()
+
+
+def test_no_required_intake_field_says_it_is_optional():
+    form = IntakeForm()
+    for name, field in form.fields.items():
+        words = f"{field.label} {field.help_text}".lower()
+        assert not (field.required and "optional" in words), name
+        assert not (not field.required and "prefer not to say" in words), name
+
+
+def test_every_optional_answer_of_who_you_are_offers_prefer_not_to_say():
+    form = IntakeForm()
+    for name in ("ethnicity", "race", "gender", "veteran", "disability"):
+        assert form.fields[name].required
+        assert "prefer_not" in [value for value, _label in form.fields[name].choices], name
+
+
+def test_the_profile_page_no_longer_calls_required_questions_optional(client, participant):
+    client.force_login(participant)
+    page = client.get(reverse("participants:profile")).content.decode()
+    assert "are optional" not in page and "Optional." not in page

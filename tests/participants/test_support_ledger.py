@@ -30,8 +30,12 @@ def _form(budget_line, **overrides) -> dict:
     return {**data, **overrides}
 
 
-def _decide(client, item, decision: str):
-    return client.post(reverse("participants:support_item_decide", args=[item.pk]), {"decision": decision})
+def _decide(client, item, decision: str, note: str = ""):
+    if decision == "reject" and not note:
+        note = "Not in this budget."  # a rejection needs its reason
+    return client.post(
+        reverse("participants:support_item_decide", args=[item.pk]), {"decision": decision, "note": note}
+    )
 
 
 # --- Logging support -------------------------------------------------------------------
@@ -240,7 +244,7 @@ def test_the_participant_page_shows_approve_buttons_to_the_second_person_only(
     detail = reverse("participants:detail", args=[assigned.pk])
     client.force_login(navigator)
     mine = client.get(detail).content.decode()
-    assert "Awaiting approval" in mine and decide not in mine
+    assert "Waiting for a second approval" in mine and decide not in mine
     client.force_login(colleague)
     assert decide in client.get(detail).content.decode()
 
@@ -485,7 +489,7 @@ def mixed_ledger(navigator, colleague, assigned, log_support, childcare):
     log_support(assigned, navigator, "120.00", type="daycare", budget_line=childcare)
     log_support(assigned, navigator, "1500.00", type="daycare", budget_line=childcare)  # awaiting
     rejected = log_support(assigned, navigator, "500.00", type="technology")
-    services.support_item_decide(item=rejected, by=colleague, approve=False)
+    services.support_item_decide(item=rejected, by=colleague, approve=False, note="Over budget.")
 
 
 def test_per_type_totals_count_approved_items_only(assigned, mixed_ledger):
@@ -568,3 +572,44 @@ def test_demo_navigator_takes_logs_two_supports_and_writes_a_note_the_participan
     assert "Bus fare" in home and "$2.25" in home
     assert "Daycare" in home and "$180.00" in home
     assert "Met at OIC" not in home  # case notes stay with navigators
+
+
+# --- A receipt is never dropped silently ----------------------------------------------------------
+
+
+def test_a_receipt_chosen_with_another_error_is_named_and_the_other_fields_are_kept(
+    client, navigator, assigned, transportation
+):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        _new_item_url(assigned),
+        {**_form(transportation, given_on=tomorrow), "receipt": upload("fare-card.pdf", PDF)},
+    )
+    assert response.status_code == 200 and not SupportItem.objects.exists()
+    form = response.context["form"]
+    assert form.errors["receipt"] == [
+        "Your receipt “fare-card.pdf” was not saved because of the errors on this form: choose it again."
+    ]
+    assert form["description"].value() == "Metrobus to class" and form["amount"].value() == "2.25"
+
+
+def test_a_form_error_without_a_receipt_adds_no_receipt_message(client, navigator, assigned, transportation):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(_new_item_url(assigned), _form(transportation, given_on=tomorrow))
+    assert "receipt" not in response.context["form"].errors
+
+
+def test_approving_a_request_with_an_error_names_the_receipt_to_choose_again(
+    client, navigator, bus_request, transportation
+):
+    client.force_login(navigator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = _decide_request(
+        client,
+        bus_request,
+        _approval(transportation, **{"approve-given_on": tomorrow}),
+        {"approve-receipt": upload("r.pdf", PDF)},
+    )
+    assert "“r.pdf”" in response.context["approve_form"].errors["receipt"][0]

@@ -41,7 +41,8 @@ def _apply(opportunity, **person_fields) -> Application:
 
 def _move(application, by, *states: str) -> Application:
     for state in states:
-        application = services.application_move(application=application, by=by, to_state=state)
+        reason = "Another candidate was chosen." if state == "declined" else ""
+        application = services.application_move(application=application, by=by, to_state=state, reason=reason)
     return application
 
 

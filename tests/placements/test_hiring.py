@@ -97,7 +97,9 @@ def test_a_hired_application_is_final(application, employer_member, participant)
     _offer(application, employer_member)
     _hire(application, employer_member)
     with pytest.raises(ValidationError):
-        services.application_move(application=application, by=employer_member, to_state="declined")
+        services.application_move(
+            application=application, by=employer_member, to_state="declined", reason="Position filled."
+        )
     with pytest.raises(ValidationError):
         services.application_withdraw(application=application, by=participant)
 

@@ -286,3 +286,43 @@ def test_a_junk_member_id_in_the_coalition_members_form_is_not_found(client, gra
         reverse("coalition:group_members", args=[group.pk]), {"action": "remove", "membership": "x"}
     )
     assert response.status_code == 404
+
+
+# --- Start dates in the past are never offered ------------------------------------------------
+
+
+@pytest.fixture
+def started_program(brainstation):
+    """A program whose only cohort started a month ago and runs for three more months."""
+    program = factories.program(provider=brainstation, name="Cloud Support")
+    factories.cohort(program=program, start_date=timezone.localdate() - timedelta(days=30))
+    return program
+
+
+def test_a_past_start_date_is_never_shown_as_next_start(client, started_program):
+    later = timezone.localdate() + timedelta(days=60)
+    factories.cohort(program=started_program, start_date=later)
+    page = client.get(reverse("programs:catalogue"))
+    program = next(p for p in page.context["page"] if p.pk == started_program.pk)
+    assert [c.start_date for c in program.open_cohorts] == [later]
+
+
+def test_a_program_whose_cohort_has_started_offers_no_start_and_no_apply(
+    client, participant, started_program
+):
+    factories.participant_record(participant)
+    client.force_login(participant)
+    catalogue = client.get(reverse("programs:catalogue")).content.decode()
+    assert "Cloud Support" in catalogue and "No cohort open right now." in catalogue
+    cohort = started_program.cohorts.get()
+    detail = client.get(reverse("programs:program_detail", args=[started_program.pk])).content.decode()
+    assert reverse("programs:cohort_apply", args=[cohort.pk]) not in detail
+
+
+def test_posting_apply_to_a_started_cohort_is_refused_with_a_message(client, participant, started_program):
+    factories.participant_record(participant)
+    client.force_login(participant)
+    cohort = started_program.cohorts.get()
+    response = client.post(reverse("programs:cohort_apply", args=[cohort.pk]), follow=True)
+    assert not Enrollment.objects.exists()
+    assert "This cohort has already started: apply to a later one." in response.content.decode()

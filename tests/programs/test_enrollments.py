@@ -24,12 +24,18 @@ def cohort(bootcamp):
 
 
 @pytest.fixture
+def upcoming(bootcamp):
+    """A cohort that starts in two weeks: it takes applications (``cohort`` has already started)."""
+    return factories.cohort(program=bootcamp, start_date=TODAY() + timedelta(days=14), seats=2)
+
+
+@pytest.fixture
 def person(participant):
     return factories.participant_record(participant)
 
 
-def test_a_participant_applies_after_intake(person, cohort):
-    enrollment = services.enrollment_apply(participant=person, cohort=cohort)
+def test_a_participant_applies_after_intake(person, upcoming):
+    enrollment = services.enrollment_apply(participant=person, cohort=upcoming)
     assert enrollment.status == "applied"
     assert EnrollmentEvent.objects.get(enrollment=enrollment).to_status == "applied"
 
@@ -40,10 +46,21 @@ def test_applying_needs_a_completed_profile(participant, cohort):
         services.enrollment_apply(participant=record, cohort=cohort)
 
 
-def test_applying_twice_to_one_cohort_is_refused(person, cohort):
-    services.enrollment_apply(participant=person, cohort=cohort)
+def test_applying_twice_to_one_cohort_is_refused(person, upcoming):
+    services.enrollment_apply(participant=person, cohort=upcoming)
     with pytest.raises(ValidationError, match="already applied"):
+        services.enrollment_apply(participant=person, cohort=upcoming)
+
+
+def test_a_cohort_that_has_started_takes_no_applications(person, cohort):
+    with pytest.raises(ValidationError, match="already started"):
         services.enrollment_apply(participant=person, cohort=cohort)
+    assert not person.enrollments.exists()
+
+
+def test_a_cohort_takes_applications_on_its_start_date(person, bootcamp):
+    today = factories.cohort(program=bootcamp, start_date=TODAY())
+    assert services.enrollment_apply(participant=person, cohort=today).status == "applied"
 
 
 def test_an_ended_cohort_takes_no_applications(person, bootcamp):
@@ -214,8 +231,8 @@ def test_one_person_can_hold_several_enrollments_over_time(person, bootcamp, pro
     assert person.enrollments.count() == 2
 
 
-def test_every_status_change_is_recorded_with_who_made_it(cohort, provider_member, person):
-    enrollment = services.enrollment_apply(participant=person, cohort=cohort)
+def test_every_status_change_is_recorded_with_who_made_it(upcoming, provider_member, person):
+    enrollment = services.enrollment_apply(participant=person, cohort=upcoming)
     services.enrollment_enroll(enrollment=enrollment, by=provider_member)
     services.enrollment_activate(enrollment=enrollment, by=provider_member)
     events = list(enrollment.events.values_list("from_status", "to_status", "actor"))

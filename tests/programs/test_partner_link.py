@@ -214,10 +214,11 @@ def test_nobody_else_can_confirm(client, request, pending, who):
 
 
 def test_applications_and_navigator_referrals_are_confirmed_links(known, bootcamp, navigator):
-    application = services.enrollment_apply(participant=known, cohort=bootcamp)
+    # One applies to a cohort that has not started yet (``bootcamp`` has); the navigator enrolls.
+    upcoming = factories.cohort(program=bootcamp.program, start_date=START.replace(year=START.year + 1))
+    application = services.enrollment_apply(participant=known, cohort=upcoming)
     assert (application.origin, application.is_confirmed) == (Enrollment.Origin.APPLICATION, True)
-    other = factories.cohort(program=bootcamp.program, start_date=START.replace(year=START.year + 1))
-    referral = services.enrollment_create(participant=known, cohort=other, by=navigator)
+    referral = services.enrollment_create(participant=known, cohort=bootcamp, by=navigator)
     assert (referral.origin, referral.is_confirmed) == (Enrollment.Origin.NAVIGATOR, True)
 
 

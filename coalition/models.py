@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from mtw_portal.core.reference import reference_text
 from mtw_portal.core.validators import single_line, validate_event_date
 
 
@@ -87,6 +89,29 @@ class Partner(models.Model):
             raise ValidationError(errors)
 
 
+# The name and description the reference working groups were created with (migration 0002), by slug.
+WORKING_GROUP_TEXTS = {
+    "emerging-tech-talent": (
+        gettext_noop("Emerging Tech Talent"),
+        gettext_noop("Bring new people into tech careers: outreach, training pathways and first jobs."),
+    ),
+    "tech-skills-gap": (
+        gettext_noop("Tech Skills Gap"),
+        gettext_noop("Match training to the skills employers need now and will need next."),
+    ),
+    "small-business-capacity-development": (
+        gettext_noop("Small Business Capacity Development"),
+        gettext_noop("Help small businesses hire, train and keep tech talent."),
+    ),
+    "inclusive-tech-talent-pipeline": (
+        gettext_noop("Inclusive Tech Talent Pipeline"),
+        gettext_noop(
+            "Open the pipeline to Miami's underrepresented communities, from outreach to placement."
+        ),  # noqa: E501
+    ),
+}
+
+
 class WorkingGroup(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True, validators=[single_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -98,7 +123,16 @@ class WorkingGroup(models.Model):
         verbose_name_plural = _("working groups")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (as stored, once someone renamed it)."""
+        return reference_text(self.name, WORKING_GROUP_TEXTS.get(self.slug, (None, None))[0])
+
+    @property
+    def description_label(self) -> str:
+        return reference_text(self.description, WORKING_GROUP_TEXTS.get(self.slug, (None, None))[1])
 
 
 class Membership(models.Model):

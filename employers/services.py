@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employers.models import (
@@ -24,6 +24,7 @@ from employers.models import (
 from employers.validators import validate_resume
 from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
+from mtw_portal.accounts.selectors import user_language
 from mtw_portal.accounts.services import user_invite, user_role_grant
 from programs.services import skills_from_names
 
@@ -194,22 +195,27 @@ def employer_colleague_invite(
     if role not in EmployerMember.Role.values:
         raise ValidationError({"role": _("Choose the role from the list.")})
     address = email.strip().lower()
-    if User.objects.filter(email__iexact=address).exists():
+    holder = User.objects.filter(email__iexact=address).first()
+    if holder is not None:
         employer_name = by_member.employer.name
-        transaction.on_commit(
-            lambda: send_mail(
-                _("An invitation to the MTW Portal"),
-                _(
-                    "Someone at %(employer)s tried to invite this address to the MTW Portal, but it "
-                    "already has an account. Nothing was changed. If you should have access for "
-                    "%(employer)s, ask Miami Tech Works staff to add it to your account."
+        language = user_language(holder)
+
+        def send_note():
+            with translation.override(language):  # in the holder's language, not the owner's
+                send_mail(
+                    _("An invitation to the MTW Portal"),
+                    _(
+                        "Someone at %(employer)s tried to invite this address to the MTW Portal, but it "
+                        "already has an account. Nothing was changed. If you should have access for "
+                        "%(employer)s, ask Miami Tech Works staff to add it to your account."
+                    )
+                    % {"employer": employer_name},
+                    None,
+                    [address],
+                    fail_silently=True,
                 )
-                % {"employer": employer_name},
-                None,
-                [address],
-                fail_silently=True,
-            )
-        )
+
+        transaction.on_commit(send_note)
         return None
     invitation = user_invite(
         email=email,

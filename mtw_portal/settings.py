@@ -268,7 +268,7 @@ LANG_INFO.setdefault(
     "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"}
 )
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Miami's number formats in Spanish, numeric dates in Creole (see mtw_portal/formats/).
+# Short dates name the month in every language; Miami's number formats (see mtw_portal/formats/).
 FORMAT_MODULE_PATH = ["mtw_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "America/New_York"

@@ -1,9 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from mtw_portal.accounts import views as accounts_views
 from mtw_portal.core import views as core_views
 
 handler403 = "mtw_portal.core.views.permission_denied"
@@ -22,7 +21,8 @@ urlpatterns = [
     path("", include("mtw_portal.accounts.urls")),
     path("", include("mtw_portal.audit.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switcher: also saves a signed-in person's choice.
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("participants/", include("participants.urls")),

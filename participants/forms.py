@@ -93,6 +93,8 @@ class IntakeForm(forms.ModelForm):
         if user is not None:
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
+            if user.language:  # chosen since (the language switcher): the profile shows it
+                self.initial["preferred_language"] = user.language
         self.fields["date_of_birth"].required = True
         for name in (
             "employment_status",

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from mtw_portal.core.reference import reference_text
 from mtw_portal.core.validators import single_line, validate_date_of_birth, validate_event_date
 
 
@@ -211,6 +213,16 @@ class SupportType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The names the reference budget lines were created with (migration 0004), by code.
+BUDGET_LINE_NAMES = {
+    "transportation": gettext_noop("Supportive services: transportation"),
+    "childcare": gettext_noop("Supportive services: childcare"),
+    "technology": gettext_noop("Supportive services: technology"),
+    "pre-training": gettext_noop("Supportive services: pre-training"),
+    "other-support": gettext_noop("Supportive services: other"),
+}
+
+
 class BudgetLine(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
@@ -222,7 +234,12 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (as stored, once someone renamed it)."""
+        return reference_text(self.name, BUDGET_LINE_NAMES.get(self.code))
 
 
 def _receipt_path(instance, filename: str) -> str:

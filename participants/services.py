@@ -119,7 +119,9 @@ def participant_intake_save(
         participant.navigator = None  # another organization now: back to its queue
     participant.intake_completed_at = participant.intake_completed_at or timezone.now()
     participant.full_clean(exclude=["user"])
-    user.save(update_fields=["first_name", "last_name"])
+    # One language for the person: the one saved here is also the portal's and their emails'.
+    user.language = participant.preferred_language
+    user.save(update_fields=["first_name", "last_name", "language"])
     participant.save()
     return participant
 

@@ -36,7 +36,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from employers import services as employer_services
 from employers.models import Employer, Kind
@@ -229,7 +229,7 @@ class _Plan:
 
 
 class PlacementImporter(Importer):
-    kind = "placements"
+    kind = gettext_noop("placements")  # the registry's key; translated where shown
     columns = COLUMNS
 
     def __init__(self, *, actor=None, scope_provider=None):
@@ -364,7 +364,7 @@ class PlacementImporter(Importer):
         new_employers = [name for name, _row in plan.new_employers.values()]
         result.notes += [_("new employer: %(employer)s") % {"employer": name} for name in new_employers]
         if new_employers:
-            result.summary_notes["new employers"] = new_employers
+            result.summary_notes[gettext_noop("new employers")] = new_employers
         names = {key: employer.name for key, employer in plan.employers.items()}
         names.update({key: name for key, (name, _row) in plan.new_employers.items()})
         for step in plan.steps:
@@ -372,7 +372,7 @@ class PlacementImporter(Importer):
             what = _("%(title)s at %(employer)s (%(kind)s), from %(start)s") % {
                 "title": line.title,
                 "employer": names[line.employer_key],
-                "kind": line.kind,
+                "kind": Kind(line.kind).label,
                 "start": line.start_date.isoformat(),
             }
             if step.action == "unchanged":
@@ -396,7 +396,8 @@ class PlacementImporter(Importer):
         )
         if not failed:
             return _("a good job")
-        return _("not a good job: %(tests)s") % {"tests": ", ".join(failed)}
+        reasons = (str(Placement.Test(code).label) for code in failed)
+        return _("not a good job: %(tests)s") % {"tests": "; ".join(reasons)}
 
     # --- Phase 2: write, all or nothing ---------------------------------------------------
 

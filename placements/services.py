@@ -22,6 +22,7 @@ from employers import services as employers_services
 from employers.models import JOB_KINDS, Employer, Kind
 from employers.services import employer_find_or_create
 from mtw_portal import access
+from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
 from placements.good_jobs import judge
@@ -225,26 +226,31 @@ def retention_reminder_send(*, check_id: int) -> bool:
         "placement__employer", "placement__participant__user", "placement__participant__navigator__user"
     ).get(pk=check_id)
     placement = check.placement
-    recipients = list(placement.employer.members.values_list("user__email", flat=True))
+    people = [member.user for member in placement.employer.members.select_related("user")]
     if placement.participant.navigator_id:
-        recipients.append(placement.participant.navigator.user.email)
-    if not recipients:
+        people.append(placement.participant.navigator.user)
+    if not people:
         return True
+    # One email per language, each to the people who read it.
+    by_language: dict[str, list[str]] = {}
+    for person in people:
+        by_language.setdefault(user_language(person), []).append(person.email)
     url = settings.MTW_BASE_URL.rstrip("/") + reverse(
         "placements:retention_confirm", args=[retention_link_token(check)]
     )
     context = {"check": check, "placement": placement, "url": url, "days": settings.MTW_RETENTION_LINK_DAYS}
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-                + _("Is %(name)s still with you? (%(days)s-day check)")
-                # One line: a name stored before line breaks were refused must not break the header.
-                % {"name": " ".join(placement.participant.user.display_name.split()), "days": check.days},
-                message=render_to_string("placements/email/retention_reminder.txt", context),
-                from_email=None,
-                recipient_list=recipients,
-            )
+        for language, recipients in sorted(by_language.items()):
+            with translation.override(language):
+                send_mail(
+                    subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+                    + _("Is %(name)s still with you? (%(days)s-day check)")
+                    # One line: a name stored before line breaks were refused must not break the header.
+                    % {"name": " ".join(placement.participant.user.display_name.split()), "days": check.days},
+                    message=render_to_string("placements/email/retention_reminder.txt", context),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
     except Exception:
         RetentionCheck.objects.filter(pk=check_id).update(
             reminder_sent_at=None, reminder_attempts=F("reminder_attempts") + 1

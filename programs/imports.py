@@ -42,7 +42,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from mtw_portal.accounts.models import Role
 from mtw_portal.imports.importers import (
@@ -246,7 +246,7 @@ class _Plan:
 
 
 class EnrollmentRosterImporter(Importer):
-    kind = "enrollments"
+    kind = gettext_noop("enrollments")  # the registry's key; translated where shown
     columns = COLUMNS
 
     def __init__(self, *, actor=None, scope_provider: Provider | None = None):
@@ -520,7 +520,10 @@ class EnrollmentRosterImporter(Importer):
         fields = {name: value for name, value in target.items() if getattr(enrollment, name) != value}
         changes = []
         if "status" in fields:
-            changes.append(_("status %(old)s → %(new)s") % {"old": enrollment.status, "new": line.status})
+            changes.append(
+                _("status %(old)s → %(new)s")
+                % {"old": Status(enrollment.status).label, "new": Status(line.status).label}
+            )
         if "end_date" in fields:
             changes.append(
                 _("end date %(old)s → %(new)s")
@@ -530,7 +533,11 @@ class EnrollmentRosterImporter(Importer):
                 }
             )
         if "withdrawal_reason" in fields:
-            changes.append(_("withdrawal reason %(reason)s") % {"reason": fields["withdrawal_reason"] or "—"})
+            reason = fields["withdrawal_reason"]
+            changes.append(
+                _("withdrawal reason %(reason)s")
+                % {"reason": WithdrawalReason(reason).label if reason else "—"}
+            )
         if not changes and fields:
             changes.append(_("withdrawal note added"))
         return fields, changes
@@ -593,7 +600,7 @@ class EnrollmentRosterImporter(Importer):
         new_programs = [f"{name} ({provider.name})" for provider, name in plan.new_programs.values()]
         result.notes += [_("new program: %(program)s") % {"program": p} for p in new_programs]
         if new_programs:
-            result.summary_notes["new programs"] = new_programs
+            result.summary_notes[gettext_noop("new programs")] = new_programs
         program_names = {key: program.name for key, program in plan.programs.items()}
         program_names.update({key: name for key, (_provider, name) in plan.new_programs.items()})
         for (provider_id, name_lower, start), seats in plan.new_cohorts.items():
@@ -612,7 +619,12 @@ class EnrollmentRosterImporter(Importer):
         for step in plan.steps:
             line = step.line
             program = program_names[line.program_key]
-            what = f"{program} ({line.provider.name}), {line.start_date.isoformat()}: {line.status}"
+            what = _("%(program)s (%(provider)s), %(date)s: %(status)s") % {
+                "program": program,
+                "provider": line.provider.name,
+                "date": line.start_date.isoformat(),
+                "status": Status(line.status).label,
+            }
             if step.changes:
                 what += " · " + "; ".join(step.changes)
             elif step.action == "unchanged":

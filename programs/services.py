@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
+from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.changes import outcomes_changed
 from programs.models import (
     Cohort,
@@ -356,21 +357,25 @@ def enrollment_confirmation_request(*, enrollment: Enrollment) -> None:
     """Email an existing participant that a provider says they are enrolled (after the commit):
     they answer on their home page. A new participant gets the account invitation instead."""
     address = enrollment.participant.user.email
+    language = user_language(enrollment.participant.user)
     provider = enrollment.cohort.program.provider.name
     program = enrollment.cohort.program.name
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Please confirm your training with %(provider)s") % {"provider": provider},
-            _(
-                "%(provider)s says you are enrolled in %(program)s. They cannot see your record until "
-                "you confirm. Sign in to the MTW Portal (%(path)s) and answer yes or no on your home page."
+
+    def send_request():
+        with translation.override(language):  # the participant's language, not the provider's
+            send_mail(
+                _("Please confirm your training with %(provider)s") % {"provider": provider},
+                _(
+                    "%(provider)s says you are enrolled in %(program)s. They cannot see your record until "
+                    "you confirm. Sign in to the MTW Portal (%(path)s) and answer yes or no on your home page."  # noqa: E501
+                )
+                % {"provider": provider, "program": program, "path": reverse("participants:home")},
+                None,
+                [address],
+                fail_silently=True,
             )
-            % {"provider": provider, "program": program, "path": reverse("participants:home")},
-            None,
-            [address],
-            fail_silently=True,
-        )
-    )
+
+    transaction.on_commit(send_request)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import connection
 from django.http import HttpRequest
+from django.utils import translation
 
 from tests import factories
 
@@ -148,6 +149,15 @@ def user_of_role(participant, navigator, provider_member, employer_member, grant
         "employer": employer_member,
         "staff": grant_staff,
     }
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request in another language (the switcher, a log-in with a saved language) activates it
+    for the thread, as LocaleMiddleware does: the next test starts in the portal's language."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

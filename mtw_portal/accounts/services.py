@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, RoleChange, User
+from mtw_portal.accounts.selectors import user_language
 from mtw_portal.accounts.signals import role_granted
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.queue import enqueue_on_commit
@@ -112,6 +113,17 @@ def invitation_create(*, user: User, created_by: User | None) -> Invitation:
     return invitation
 
 
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language ``user`` reads the portal and their emails in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_INVITATION_SALT, compress=True)
 
@@ -142,7 +154,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     )
     context = {"user": invitation.user, "url": url, "expires_at": invitation.expires_at}
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(user_language(invitation.user)):
             send_mail(
                 subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Your Miami Tech Works account is ready"),
                 message=render_to_string("accounts/email/invitation.txt", context),

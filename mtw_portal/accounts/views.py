@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -5,13 +6,16 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from mtw_portal import access
 from mtw_portal.accounts import selectors, services
 from mtw_portal.accounts.forms import InviteForm, PeopleFilterForm, RoleGrantForm
+from mtw_portal.accounts.language import language_at_login, language_use
 from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
@@ -120,6 +124,22 @@ def invitation_accept(request, token: str):
         except ValidationError:
             return render(request, "accounts/invitation_invalid.html", status=410)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        language = language_at_login(user, current=translation.get_language())
+        translation.activate(language)
         messages.success(request, _("Welcome! Your account is ready."))
-        return redirect(access.home_url(user))
+        response = redirect(access.home_url(user))
+        language_use(request, response, language)
+        return response
     return render(request, "accounts/invitation_accept.html", {"form": form, "invited": invitation.user})
+
+
+@login_not_required
+@require_POST
+def language_set(request):
+    """The language switcher: Django's set_language (the cookie, CSRF-checked), and for someone
+    signed in, their saved language too (log-in and their emails use it)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

@@ -87,10 +87,24 @@ class RowError:
     column: str
     message: str
 
+    @property
+    def column_label(self) -> str:
+        """The column as shown: a column of the file by its name; "file" and "header" in words."""
+        label = WHOLE_FILE_COLUMNS.get(self.column)
+        return str(label) if label is not None else self.column
+
     def __str__(self) -> str:
         if self.row is None:
-            return f"{self.column}: {self.message}"
-        return f"row {self.row}, {self.column}: {self.message}"
+            return f"{self.column_label}: {self.message}"
+        return _("row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column_label,
+            "message": self.message,
+        }
+
+
+# The columns of a problem that is not in one cell: the file as a whole, or its header.
+WHOLE_FILE_COLUMNS = {"file": gettext_lazy("file"), "header": gettext_lazy("header")}
 
 
 def too_large_error() -> RowError:
@@ -471,6 +485,12 @@ class PlannedAction:
 
 
 ACTIONS = ("created", "updated", "unchanged")
+# How the one-line summary counts each action ("12 created").
+ACTION_COUNTS = {
+    "created": gettext_lazy("%(count)s created"),
+    "updated": gettext_lazy("%(count)s updated"),
+    "unchanged": gettext_lazy("%(count)s unchanged"),
+}
 
 
 @dataclass
@@ -501,9 +521,10 @@ class ImportResult:
     def summary_line(self) -> str:
         """``enrollments: 12 created, 3 updated, 40 unchanged (new programs: UX Design (BrainStation))``."""
         counts = self.counts
-        line = f"{self.kind}: " + ", ".join(f"{counts[a]} {a}" for a in ACTIONS)
+        # The kind and the notes' names are msgids (marked with gettext_noop where they are set).
+        line = f"{_(self.kind)}: " + ", ".join(ACTION_COUNTS[a] % {"count": counts[a]} for a in ACTIONS)
         extras = "; ".join(
-            f"{name}: {', '.join(items)}" for name, items in self.summary_notes.items() if items
+            f"{_(name)}: {', '.join(items)}" for name, items in self.summary_notes.items() if items
         )
         return f"{line} ({extras})" if extras else line
 

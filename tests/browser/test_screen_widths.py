@@ -118,7 +118,8 @@ def _context(browser, portal, client, *, width: int, language: str, signed_in: b
 def _misfits(browser, portal, client, pages: dict[str, str], *, role, widths, language="en") -> list[str]:
     problems = []
     for width in widths:
-        context = _context(browser, portal, client, width=width, language=language, signed_in=role != "anonymous")
+        signed_in = role != "anonymous"
+        context = _context(browser, portal, client, width=width, language=language, signed_in=signed_in)
         page = context.new_page()
         for name, path in pages.items():
             response = page.goto(portal + path)

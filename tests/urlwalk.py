@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
@@ -77,31 +77,37 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def pages_reached(client, routes: list[Route]) -> dict[str, str]:
+def pages_reached(client, routes: list[Route], *, tabs: str = "tab") -> dict[str, str]:
     """The HTML pages (route name -> path with real ids) that ``client`` reaches by following links
-    from the routes that take no argument. Downloads, redirects, errors and POST-only routes
-    (405 to a GET) are left out."""
+    from the routes that take no argument. A page's tabs (links to itself with only ``?tab=``)
+    count as pages of their own, named "route?tab=value". Downloads, redirects, errors and
+    POST-only routes (405 to a GET) are left out."""
     wanted = {route.name for route in routes}
     queue = [route.url for route in routes if "sample" not in route.url and "999999" not in route.url]
     pages: dict[str, str] = {}
     seen: set[str] = set()
     while queue:
-        path = urlsplit(queue.pop(0)).path
+        url = queue.pop(0)
+        parts = urlsplit(url)
         try:
-            name = resolve(path).view_name
+            name = resolve(parts.path).view_name
         except Resolver404:
             continue
-        if name not in wanted or name in pages or path in seen:
+        query = parse_qs(parts.query)
+        tab = query[tabs][0] if list(query) == [tabs] else None
+        key = f"{name}?{tabs}={tab}" if tab else name
+        url = f"{parts.path}?{tabs}={tab}" if tab else parts.path
+        if name not in wanted or key in pages or url in seen:
             continue
-        seen.add(path)
-        response = client.get(path)
+        seen.add(url)
+        response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        pages[name] = path
+        pages[key] = url
         links = _Links()
         links.feed(response.content.decode("utf-8", "replace"))
         for href in links.hrefs:
-            parts = urlsplit(urljoin(path, href))
-            if parts.netloc in ("", "testserver"):
-                queue.append(parts.path)
+            link = urlsplit(urljoin(parts.path, href))
+            if link.netloc in ("", "testserver"):
+                queue.append(link.path + (f"?{link.query}" if link.query else ""))
     return pages

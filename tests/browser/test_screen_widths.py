@@ -16,6 +16,7 @@ from django.utils.translation import override
 from demo import seed as demo
 from mtw_portal.accounts.models import Role, User
 from tests import factories
+from tests.browser.test_accessibility import _serious
 from tests.urlwalk import pages_reached, portal_routes
 
 # serialized_rollback: each test loads the demo, which needs the reference data the migrations put in
@@ -162,3 +163,34 @@ def test_the_longest_pages_fit_in_spanish_and_creole(browser, demo_world, client
         widths = [*WIDTHS, 1440]
         problems += _misfits(browser, demo_world, client, pages, role=role, widths=widths, language=language)
     assert problems == [], "\n".join(problems)
+
+
+# The pages whose markup changed to fit (actions moved to the first column, emails that wrap, the
+# staff menu collapsed at 1280 px): (role, route name, width).
+CHANGED = [
+    ("navigator", "participants:caseload?tab=queue", 375),
+    ("navigator", "participants:caseload?tab=all", 375),
+    ("employer", "employers:home", 375),
+    ("staff", "coalition:group_members", 375),
+    ("staff", "accounts:people_list", 375),
+    ("staff", "employers:account_request_list", 375),
+    ("staff", "programs:cohort_roster", 375),
+    ("staff", "audit:reads", 375),
+    ("staff", "audit:changes", 375),
+    ("staff", "core:staff_home", 1280),
+]
+
+
+def test_the_pages_changed_to_fit_have_no_serious_axe_violations(browser, demo_world, client):
+    problems = {}
+    for role in ("navigator", "employer", "staff"):
+        reached = _pages(client, role)
+        for width in sorted({width for who, _name, width in CHANGED if who == role}):
+            context = _context(browser, demo_world, client, width=width, language="en", signed_in=True)
+            page = context.new_page()
+            for name in [name for who, name, at in CHANGED if who == role and at == width]:
+                page.goto(demo_world + reached[name])
+                if found := _serious(page):
+                    problems[(role, name, width)] = found
+            context.close()
+    assert problems == {}

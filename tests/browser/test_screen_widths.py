@@ -9,7 +9,10 @@ element that sticks out furthest. The longest pages are also tried in Spanish an
 whose words are longer.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils.translation import override
 
@@ -19,9 +22,17 @@ from tests import factories
 from tests.browser.test_accessibility import _serious
 from tests.urlwalk import pages_reached, portal_routes
 
-# serialized_rollback: each test loads the demo, which needs the reference data the migrations put in
-# (providers, organizations) and the flush after a live-server test removes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The reference data the migrations put in (and the flush after a live-server test removes), which
+# the demo needs: (migration module, function), each idempotent.
+REFERENCE_DATA = [
+    ("participants.migrations.0002_reference_organizations", "add_organizations"),
+    ("participants.migrations.0004_reference_budget_lines", "add_budget_lines"),
+    ("programs.migrations.0002_reference_providers", "add_providers"),
+    ("employers.migrations.0003_default_good_job_standard", "add_default"),
+    ("coalition.migrations.0002_reference_working_groups", "add_groups"),
+]
 
 WIDTHS = [375, 1024, 1280]
 ROLES = [*Role.values, "anonymous"]
@@ -84,6 +95,8 @@ HIDDEN_ACTIONS = """() => [...document.querySelectorAll('.table-responsive td .b
 @pytest.fixture
 def demo_world(portal):
     """The demo's people, training, hiring, coalition and outcome history, as `make demo` loads them."""
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(django_apps, None)
     with override("en"):
         demo.seed(password=factories.PASSWORD)
     return portal

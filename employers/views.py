@@ -27,6 +27,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
+from placements.selectors import retention_due_counts
 
 
 @access.role_required(Role.EMPLOYER)
@@ -47,6 +48,7 @@ def home(request):
                 state: sum(1 for o in opportunities if o.state == state) for state in Opportunity.State.values
             },
             "pending": pending,
+            "retention_due": retention_due_counts(user=request.user),
         },
     )
 

@@ -237,6 +237,17 @@ def can_see_training_elsewhere(user, participant) -> bool:
     return False
 
 
+def participants_training_visible_to(user):
+    """The participants whose training and credentials at every coalition provider ``user`` may
+    read: ``can_see_training_elsewhere`` for a whole list in one query (an employer: the people
+    who applied to it and consent to share)."""
+    if has_role(user, Role.EMPLOYER):
+        return participants_visible_to(user).filter(consent_to_share=True)
+    if has_role(user, Role.STAFF, Role.NAVIGATOR, Role.PARTICIPANT):
+        return participants_visible_to(user)
+    return Participant.objects.none()
+
+
 def participant_fields_visible_to(user, participant) -> frozenset[str]:
     """The parts of ``participant``'s record ``user`` may read, by name (for views and downloads)."""
     fields = set()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mtw_portal import access
-from programs.models import Cohort, Enrollment, Program, Provider, ProviderStaff
+from programs.models import Cohort, Credential, Enrollment, Program, Provider, ProviderStaff
 
 SEATS_TAKEN = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
 
@@ -127,3 +127,27 @@ def enrollments_awaiting_confirmation(*, participant) -> QuerySet[Enrollment]:
         .select_related("cohort__program__provider")
         .order_by("cohort__start_date", "pk")
     )
+
+
+def training_of(*, participant_ids) -> dict[int, dict[str, list]]:
+    """Each person's training (enrollments in progress or completed, that they made or confirmed)
+    and credentials, by participant id: two queries. The caller decides who may read them
+    (``access.participants_training_visible_to``)."""
+    training = {pk: {"enrollments": [], "credentials": []} for pk in participant_ids}
+    enrollments = (
+        Enrollment.objects.filter(
+            participant_id__in=training,
+            status__in=(Enrollment.Status.ENROLLED, Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED),
+            partner_confirmed_at__isnull=False,
+        )
+        .select_related("cohort__program__provider")
+        .order_by("-cohort__start_date", "pk")
+    )
+    for enrollment in enrollments:
+        training[enrollment.participant_id]["enrollments"].append(enrollment)
+    credentials = Credential.objects.filter(participant_id__in=training).filter(
+        Q(enrollment__isnull=True) | Q(enrollment__partner_confirmed_at__isnull=False)
+    )
+    for credential in credentials.order_by("-awarded_on", "pk"):
+        training[credential.participant_id]["credentials"].append(credential)
+    return training

@@ -34,6 +34,7 @@ from placements.forms import (
     RetentionRecordForm,
 )
 from placements.imports import COLUMNS as IMPORT_COLUMNS
+from placements.imports import EXAMPLE_ROW as IMPORT_EXAMPLE_ROW
 from placements.imports import PlacementImporter
 
 PAGE_SIZE = 25
@@ -312,6 +313,15 @@ def placement_import(request):
         template="placements/import_upload.html",
         preview_url="placements:placement_import_preview",
         context={"organization": navigator.organization if navigator else None},
+        template_url="placements:placement_import_template",
+    )
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def placement_import_template(request, fmt: str):
+    """The placements file's template (CSV or XLSX): the header row and one example row."""
+    return import_pages.template_download(
+        columns=IMPORT_COLUMNS, example=IMPORT_EXAMPLE_ROW, fmt=fmt, filename="placements-template"
     )
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.forms import DateInput, EventDateField, SingleLineCharField
+from mtw_portal.core.forms import DateInput, EventDateField, IdMultipleChoiceField, SingleLineCharField
 from participants.models import (
     BudgetLine,
     CommunityOrganization,
@@ -164,7 +164,7 @@ class BulkAssignForm(forms.Form):
     """People from the queue, ticked on the caseload page, for one navigator: grant staff choose
     the navigator; a navigator takes them into their own caseload (no navigator field)."""
 
-    people = forms.ModelMultipleChoiceField(
+    people = IdMultipleChoiceField(
         label=_("People to assign"),
         queryset=Participant.objects.none(),
         widget=forms.CheckboxSelectMultiple,

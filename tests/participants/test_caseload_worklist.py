@@ -260,6 +260,16 @@ def test_someone_a_colleague_took_meanwhile_refuses_the_whole_batch(client, navi
     assert navigator_of(free) is None and navigator_of(taken) == colleague.navigator.pk
 
 
+@pytest.mark.parametrize("value", ["10" + "0" * 30, "abc", "-1", "²"])
+def test_a_value_that_is_no_id_is_refused_with_a_message(client, navigator, oic, value):
+    record = person(oic)
+    client.force_login(navigator)
+    response = client.post(BULK, {"people": [record.pk, value]}, follow=True)
+    assert response.status_code == 200
+    assert "no longer waiting in your queue" in response.content.decode()
+    assert navigator_of(record) is None
+
+
 def test_choosing_nobody_says_so(client, navigator):
     client.force_login(navigator)
     response = client.post(BULK, {}, follow=True)

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0008_participant_records_for_participant_accounts'),
+        ("participants", "0008_participant_records_for_participant_accounts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='navigator_since',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='with the navigator or in the queue since'),
+            model_name="participant",
+            name="navigator_since",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="with the navigator or in the queue since"
+            ),
         ),
     ]

@@ -27,6 +27,8 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
+from placements.selectors import retention_due_counts
+from programs.selectors import training_of
 
 
 @access.role_required(Role.EMPLOYER)
@@ -47,6 +49,7 @@ def home(request):
                 state: sum(1 for o in opportunities if o.state == state) for state in Opportunity.State.values
             },
             "pending": pending,
+            "retention_due": retention_due_counts(user=request.user),
         },
     )
 
@@ -331,6 +334,14 @@ def applicants(request, pk: int):
     for application in applications:
         application.actions = Application.moves_from(application.state, by=Application.EMPLOYER_SIDE)
         application.hire_placement = _placement_of(application)
+    # Training and credentials only of those who consent to share (access decides).
+    training = training_of(
+        participant_ids=access.participants_training_visible_to(request.user)
+        .filter(pk__in=[a.participant_id for a in applications])
+        .values_list("pk", flat=True)
+    )
+    for application in applications:
+        application.training = training.get(application.participant_id)
     counts = selectors.applicant_state_counts(opportunity=opportunity)
     record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in applications])
     return render(

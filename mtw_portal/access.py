@@ -237,6 +237,17 @@ def can_see_training_elsewhere(user, participant) -> bool:
     return False
 
 
+def participants_training_visible_to(user):
+    """The participants whose training and credentials at every coalition provider ``user`` may
+    read: ``can_see_training_elsewhere`` for a whole list in one query (an employer: the people
+    who applied to it and consent to share)."""
+    if has_role(user, Role.EMPLOYER):
+        return participants_visible_to(user).filter(consent_to_share=True)
+    if has_role(user, Role.STAFF, Role.NAVIGATOR, Role.PARTICIPANT):
+        return participants_visible_to(user)
+    return Participant.objects.none()
+
+
 def participant_fields_visible_to(user, participant) -> frozenset[str]:
     """The parts of ``participant``'s record ``user`` may read, by name (for views and downloads)."""
     fields = set()
@@ -519,14 +530,22 @@ def retention_checks_visible_to(user):
     return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
 
 
+def can_record_retention_check(user, check) -> bool:
+    """Record a check's outcome: navigators of the person's organization, grant staff, and the
+    members of the placement's own employer (what its emailed link lets it do), no other company."""
+    if has_role(user, Role.EMPLOYER):
+        return employer_member_for(user).employer_id == check.placement.employer_id
+    return can_manage_support(user, check.placement.participant)
+
+
 def retention_check_for(user, pk: int, *, edit: bool = False):
     """A retention check of a placement visible to ``user`` (else 404); ``edit`` (record its
-    outcome): navigators of the person's organization and grant staff (else 403)."""
+    outcome): ``can_record_retention_check`` (else 403)."""
     checks = retention_checks_visible_to(user).select_related(
         "placement__participant__user", "placement__employer"
     )
     check = get_object_or_404(checks, pk=pk)
-    if edit and not can_manage_support(user, check.placement.participant):
+    if edit and not can_record_retention_check(user, check):
         raise PermissionDenied
     return check
 

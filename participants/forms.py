@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from mtw_portal.core.forms import DateInput, EventDateField, SingleLineCharField
+from mtw_portal.core.forms import DateInput, EventDateField, IdMultipleChoiceField, SingleLineCharField
 from participants.models import (
     BudgetLine,
     CommunityOrganization,
@@ -13,7 +13,7 @@ from participants.models import (
     SupportRequest,
     SupportType,
 )
-from participants.selectors import navigator_list
+from participants.selectors import navigator_list, participant_list
 from participants.services import INTAKE_FIELDS
 from programs.selectors import cohorts_open_for_enrollment
 
@@ -169,6 +169,31 @@ class StaffAssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["navigator"].queryset = navigator_list()
+
+
+class BulkAssignForm(forms.Form):
+    """People from the queue, ticked on the caseload page, for one navigator: grant staff choose
+    the navigator; a navigator takes them into their own caseload (no navigator field)."""
+
+    people = IdMultipleChoiceField(
+        label=_("People to assign"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one person."),
+            "invalid_choice": _("Someone you chose is no longer waiting in your queue. Reload the page."),
+            "invalid_pk_value": _("Someone you chose is no longer waiting in your queue. Reload the page."),
+        },
+    )
+    navigator = NavigatorChoiceField(label=_("Navigator"), queryset=Navigator.objects.none())
+
+    def __init__(self, *args, viewer, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = participant_list(viewer=viewer, scope="queue")
+        if staff:
+            self.fields["navigator"].queryset = navigator_list()
+        else:
+            del self.fields["navigator"]
 
 
 class AmountField(forms.DecimalField):

@@ -155,6 +155,11 @@ class Participant(models.Model):
         blank=True,
         related_name="caseload",
     )
+    # When the navigator was last set or cleared: "assigned since" in a caseload, "in the queue
+    # since" when cleared (none yet: waiting since the intake, see selectors.participant_list).
+    navigator_since = models.DateTimeField(
+        _("with the navigator or in the queue since"), null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The lifecycle (services.participant_deactivate / participant_anonymize): a deactivated
     # person cannot sign in and drops out of lists; an anonymized one has no identity left.

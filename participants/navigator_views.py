@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mtw_portal import access
@@ -19,6 +20,7 @@ from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
 from participants import selectors, services
 from participants.forms import (
+    BulkAssignForm,
     CaseloadSearchForm,
     CaseNoteForm,
     EnrollForm,
@@ -63,9 +65,13 @@ def caseload(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
     form = CaseloadSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    participants = selectors.participant_list(viewer=request.user, scope=tab, query=query)
+    sort = request.GET.get("sort", "")
+    if sort.removeprefix("-") not in selectors.CASELOAD_SORTS:
+        sort = ""
+    participants = selectors.caseload_list(viewer=request.user, scope=tab, query=query, sort=sort)
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
+    staff = access.is_grant_staff(request.user)
     return render(
         request,
         "participants/caseload.html",
@@ -75,10 +81,45 @@ def caseload(request):
             "tab": tab,
             "form": form,
             "query": query,
+            "sort": sort or "name",
             "page": page,
             "queue_count": selectors.participant_list(viewer=request.user, scope="queue").count(),
+            "bulk_form": BulkAssignForm(viewer=request.user, staff=staff)
+            if tab == "queue" and (navigator or staff)
+            else None,
         },
     )
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@require_POST
+def caseload_assign(request):
+    """Several people from the queue at once: a navigator takes them, grant staff choose the navigator."""
+    staff = access.is_grant_staff(request.user)
+    form = BulkAssignForm(request.POST, viewer=request.user, staff=staff)
+    back = reverse("participants:caseload") + "?tab=queue"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    navigator = form.cleaned_data["navigator"] if staff else access.navigator_for(request.user)
+    try:
+        assigned = services.participant_assign_bulk(
+            participant_ids=[p.pk for p in form.cleaned_data["people"]], navigator=navigator, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person is now in the caseload of %(navigator)s.",
+            "%(count)s people are now in the caseload of %(navigator)s.",
+            len(assigned),
+        )
+        % {"count": len(assigned), "navigator": navigator.user.display_name},
+    )
+    return redirect(back)
 
 
 # --- A participant's record -------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,6 +24,7 @@ from participants.models import (
     SupportRequest,
     SupportType,
 )
+from programs.follow_up import follow_up_due_cutoff
 from programs.models import Enrollment
 from programs.selectors import enrollment_list_for_participant
 from programs.selectors import enrollments_awaiting_confirmation as awaiting
@@ -53,6 +54,59 @@ def participant_list(*, viewer, scope: str = "", query: str = "") -> QuerySet[Pa
             | Q(zip_code__startswith=term)
         )
     return participants.order_by("user__last_name", "user__first_name", "pk")
+
+
+def _count(queryset) -> Coalesce:
+    """How many rows of ``queryset`` (filtered on ``participant=OuterRef("pk")``): one subquery."""
+    counted = queryset.order_by().values("participant").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# The caseload's sortable columns: GET ``sort=<key>`` (ascending) or ``sort=-<key>``.
+CASELOAD_SORTS = {
+    "name": ("user__last_name", "user__first_name"),
+    "waiting": ("waiting_since",),
+    "requests": ("open_requests",),
+    "follow_ups": ("follow_ups_due",),
+    "contact": ("last_contact",),
+    "language": ("preferred_language",),
+}
+
+
+def caseload_list(*, viewer, scope: str = "", query: str = "", sort: str = "") -> QuerySet[Participant]:
+    """``participant_list`` with what a navigator works from, each a subquery (no per-row query):
+    ``waiting_since`` (with the navigator, or in the queue, since: the intake when never assigned),
+    ``open_requests`` (support requests waiting), ``follow_ups_due`` (six-month follow-ups due and
+    not recorded), ``last_contact`` (the latest case note), sorted by ``sort`` (else by name)."""
+    requests = SupportRequest.objects.filter(participant=OuterRef("pk"), state=SupportRequest.State.OPEN)
+    follow_ups = Enrollment.objects.filter(
+        participant=OuterRef("pk"),
+        status=Enrollment.Status.COMPLETED,
+        end_date__lte=follow_up_due_cutoff(timezone.localdate()),
+        follow_up__isnull=True,
+    )
+    last_note = (
+        CaseNote.objects.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(last=Max("created_at"))
+        .values("last")
+    )
+    participants = participant_list(viewer=viewer, scope=scope, query=query).annotate(
+        waiting_since=Coalesce("navigator_since", "intake_completed_at", "created_at"),
+        open_requests=_count(requests),
+        follow_ups_due=_count(follow_ups),
+        last_contact=Subquery(last_note),
+    )
+    key = sort.removeprefix("-")
+    if key not in CASELOAD_SORTS or key == "name":
+        return participants.order_by(
+            *(F(f).desc() if sort == "-name" else F(f).asc() for f in CASELOAD_SORTS["name"]), "pk"
+        )
+    column = F(CASELOAD_SORTS[key][0])
+    # Never contacted sorts as the oldest contact (first going up, last going down).
+    order = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_first=True)
+    return participants.order_by(order, "user__last_name", "user__first_name", "pk")
 
 
 def navigator_list() -> QuerySet[Navigator]:

@@ -47,8 +47,8 @@ def navigator_set(*, user, organization: CommunityOrganization) -> Navigator:
 def navigator_remove(*, user) -> None:
     # One save per person, not queryset.update(): the change history records each move.
     for participant in Participant.objects.filter(navigator__user=user):
-        participant.navigator = None
-        participant.save(update_fields=["navigator"])
+        participant.navigator, participant.navigator_since = None, timezone.now()
+        participant.save(update_fields=["navigator", "navigator_since"])
     Navigator.objects.filter(user=user).delete()
     access.memberships_forget(user)
 
@@ -117,6 +117,7 @@ def participant_intake_save(
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id
     if moved:
         participant.navigator = None  # another organization now: back to its queue
+        participant.navigator_since = timezone.now()
     participant.intake_completed_at = participant.intake_completed_at or timezone.now()
     participant.full_clean(exclude=["user"])
     # One language for the person: the one saved here is also the portal's and their emails'.
@@ -162,9 +163,42 @@ def participant_assign(
             and access.navigator_for(by).organization_id == navigator.organization_id
         ):
             raise ValidationError(_("You cannot assign participants of another organization."))
+    if participant.navigator_id != (navigator.pk if navigator else None):
+        participant.navigator_since = timezone.now()
     participant.navigator = navigator
-    participant.save(update_fields=["navigator", "organization"])
+    participant.save(update_fields=["navigator", "organization", "navigator_since"])
     return participant
+
+
+BULK_ASSIGN_MAX = 100
+
+
+@transaction.atomic
+def participant_assign_bulk(*, participant_ids, navigator: Navigator, by) -> list[Participant]:
+    """Put several people from the queue in ``navigator``'s caseload at once: all or none.
+
+    A navigator takes people for themself, from their own organization's queue; grant staff put
+    people from any queue with a navigator of the person's organization. Someone ``by`` cannot
+    see, or whom another navigator took in the meantime, refuses the whole batch.
+    """
+    ids = sorted({int(pk) for pk in participant_ids})
+    if not ids:
+        raise ValidationError(_("Choose at least one person."))
+    if len(ids) > BULK_ASSIGN_MAX:
+        raise ValidationError(_("Choose at most %(max)s people at once.") % {"max": BULK_ASSIGN_MAX})
+    if not access.is_grant_staff(by) and not (
+        access.has_role(by, Role.NAVIGATOR) and access.navigator_for(by).pk == navigator.pk
+    ):
+        raise ValidationError(_("You can only take people into your own caseload."))
+    people = list(
+        access.participants_visible_to(by).filter(pk__in=ids, deactivated_at__isnull=True).order_by("pk")
+    )
+    if len(people) != len(ids):
+        raise ValidationError(_("You cannot assign participants of another organization."))
+    return [
+        participant_assign(participant=person, navigator=navigator, by=by, from_queue=True)
+        for person in people
+    ]
 
 
 # --- Case notes ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/request/", views.support_request_new, name="support_request_new"),
     # Navigators and grant staff (navigator_views).
     path("caseload/", navigator_views.caseload, name="caseload"),
+    path("caseload/assign/", navigator_views.caseload_assign, name="caseload_assign"),
     path("<int:pk>/", navigator_views.participant_detail, name="detail"),
     path("<int:pk>/assign/", navigator_views.participant_assign, name="assign"),
     path("<int:pk>/notes/", navigator_views.case_note_add, name="case_note_add"),

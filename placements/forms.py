@@ -170,6 +170,13 @@ class RetentionRecordForm(forms.Form):
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, employer: bool = False, **kwargs):
+        """``employer``: the outcome only, as through the emailed link (the evidence is the
+        employer's confirmation; a note is the navigators' and grant staff's)."""
+        super().__init__(*args, **kwargs)
+        if employer:
+            del self.fields["evidence"], self.fields["note"]
+
 
 class HireForm(forms.ModelForm):
     """A hire's placement: prefilled from the opportunity, corrected to what was agreed."""

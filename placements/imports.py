@@ -74,6 +74,19 @@ COLUMNS = (
     "advancement_path",
     "end_date",
 )
+# The example row of the template file offered on the upload page (views.placement_import_template).
+EXAMPLE_ROW = {
+    "email": "participant@example.org",
+    "employer": "UKG",
+    "kind": "full_time",
+    "title": "Software Engineer I",
+    "start_date": "2026-09-15",
+    "hourly_wage": "38.00",
+    "hours_per_week": "40",
+    "health_benefits": "yes",
+    "advancement_path": "Engineer I to Engineer II after 18 months with a promotion review",
+    "end_date": "",
+}
 EMAIL_MAX, EMPLOYER_MAX, TITLE_MAX, ADVANCEMENT_MAX = 254, 200, 200, 2000
 MAX_DAYS_AHEAD = 366  # as services.placement_save: a start date at most a year away
 MAX_WAGE = Decimal("999.99")  # an hourly wage; more is a yearly salary written in the wrong column

@@ -15,6 +15,11 @@ urlpatterns = [
     path("placements/new/", views.placement_new, name="placement_new"),
     path("placements/import/", views.placement_import, name="placement_import"),
     path(
+        "placements/import/template.<slug:fmt>",
+        views.placement_import_template,
+        name="placement_import_template",
+    ),
+    path(
         "placements/import/<int:pk>/",
         views.placement_import_preview,
         name="placement_import_preview",

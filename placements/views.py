@@ -34,6 +34,7 @@ from placements.forms import (
     RetentionRecordForm,
 )
 from placements.imports import COLUMNS as IMPORT_COLUMNS
+from placements.imports import EXAMPLE_ROW as IMPORT_EXAMPLE_ROW
 from placements.imports import PlacementImporter
 
 PAGE_SIZE = 25
@@ -197,10 +198,11 @@ def standard_rejudge(request):
 # --- Retention checks ----------------------------------------------------------------------
 
 
-@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@access.role_required(Role.NAVIGATOR, Role.STAFF, Role.EMPLOYER)
 def retention_checks(request):
     """Checks due (overdue first) and coming up, for the organization's participants (all for
-    grant staff); a navigator may keep to their own caseload."""
+    grant staff; an employer, its own placements'); a navigator may keep to their own caseload."""
+    employer = access.has_role(request.user, Role.EMPLOYER)
     mine = access.has_role(request.user, Role.NAVIGATOR) and request.GET.get("mine") == "1"
     due = Paginator(selectors.retention_checks_due(user=request.user, mine=mine), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -211,7 +213,7 @@ def retention_checks(request):
     until = selectors.recordable_until()
     for check in [*due, *upcoming]:
         if check.due_on <= until:
-            check.record_form = RetentionRecordForm(auto_id=f"id_check{check.pk}_%s")
+            check.record_form = RetentionRecordForm(auto_id=f"id_check{check.pk}_%s", employer=employer)
     shown = [*due, *upcoming]
     record_view(request, kind=ReadKind.LIST, participants=[c.placement.participant_id for c in shown])
     return render(
@@ -224,18 +226,23 @@ def retention_checks(request):
             "overdue_before": selectors.overdue_before(),
             "mine": mine,
             "is_navigator": access.has_role(request.user, Role.NAVIGATOR),
+            "is_employer": employer,
         },
     )
 
 
-@access.role_required(Role.NAVIGATOR, Role.STAFF)
+@access.role_required(Role.NAVIGATOR, Role.STAFF, Role.EMPLOYER)
 @require_POST
 def retention_record(request, pk: int):
     check = access.retention_check_for(request.user, pk, edit=True)
-    form = RetentionRecordForm(request.POST)
+    employer = access.has_role(request.user, Role.EMPLOYER)
+    form = RetentionRecordForm(request.POST, employer=employer)
     if form.is_valid():
+        answer = form.cleaned_data
+        if employer:  # as through the emailed link
+            answer = {**answer, "evidence": check.Evidence.EMPLOYER_CONFIRMED}
         try:
-            services.retention_check_record(check=check, by=request.user, **form.cleaned_data)
+            services.retention_check_record(check=check, by=request.user, **answer)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -244,6 +251,8 @@ def retention_record(request, pk: int):
                 _("Recorded: %(name)s, %(days)s-day check.")
                 % {"name": check.placement.participant.user.display_name, "days": check.days},
             )
+    elif employer:
+        messages.error(request, _("Choose the outcome."))
     else:
         messages.error(request, _("Choose the outcome and the evidence."))
     return redirect(next_url(request, reverse("placements:retention_checks")))
@@ -304,6 +313,15 @@ def placement_import(request):
         template="placements/import_upload.html",
         preview_url="placements:placement_import_preview",
         context={"organization": navigator.organization if navigator else None},
+        template_url="placements:placement_import_template",
+    )
+
+
+@access.role_required(Role.NAVIGATOR, Role.STAFF)
+def placement_import_template(request, fmt: str):
+    """The placements file's template (CSV or XLSX): the header row and one example row."""
+    return import_pages.template_download(
+        columns=IMPORT_COLUMNS, example=IMPORT_EXAMPLE_ROW, fmt=fmt, filename="placements-template"
     )
 
 

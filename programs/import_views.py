@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.imports import pages as import_pages
-from programs.imports import COLUMNS, EnrollmentRosterImporter
+from programs.imports import COLUMNS, EXAMPLE_ROW, EnrollmentRosterImporter
 
 KIND = EnrollmentRosterImporter.kind
 
@@ -32,6 +32,16 @@ def roster_upload(request):
         preview_url="programs:roster_preview",
         scope_provider=scope_provider,
         context={"scope_provider": scope_provider},
+        template_url="programs:roster_template",
+    )
+
+
+@access.role_required(Role.PROVIDER, Role.STAFF)
+def roster_template(request, fmt: str):
+    """The roster's template file (CSV or XLSX): the header row and one example row."""
+    _scope_provider(request.user)  # provider staff who can edit, as the upload
+    return import_pages.template_download(
+        columns=COLUMNS, example=EXAMPLE_ROW, fmt=fmt, filename="roster-template"
     )
 
 

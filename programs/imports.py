@@ -87,6 +87,19 @@ COLUMNS = (
     "end_date",
     "credential",
 )
+# The example row of the template file offered on the upload page (import_views.roster_template).
+EXAMPLE_ROW = {
+    "email": "keisha.brown@example.org",
+    "first_name": "Keisha",
+    "last_name": "Brown",
+    "zip_code": "33147",
+    "provider": "brainstation",
+    "program": "Software Engineering Bootcamp",
+    "start_date": "2026-03-02",
+    "status": "completed",
+    "end_date": "2026-05-22",
+    "credential": "Software Engineering Certificate",
+}
 ROSTER_STATUSES = (Status.ENROLLED, Status.ACTIVE, Status.COMPLETED, Status.WITHDRAWN)
 ENDED_STATUSES = (Status.COMPLETED, Status.WITHDRAWN)
 SEAT_STATUSES = frozenset(Enrollment.SEAT_STATUSES)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mtw_portal import access
-from programs.models import Cohort, Enrollment, Program, Provider, ProviderStaff
+from programs.models import Cohort, Credential, Enrollment, Program, Provider, ProviderStaff
 
 SEATS_TAKEN = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES))
+# Applications waiting for the provider's decision (deactivated people are off the rosters).
+WAITING = Count(
+    "enrollments",
+    filter=Q(
+        enrollments__status=Enrollment.Status.APPLIED, enrollments__participant__deactivated_at__isnull=True
+    ),
+)
 
 
 def provider_staff_list(*, provider: Provider) -> QuerySet[ProviderStaff]:
@@ -61,13 +68,43 @@ def cohort_public(*, pk: int) -> Cohort:
 
 
 def programs_for_manager(*, user) -> QuerySet[Program]:
-    cohorts = cohorts_with_seats()
+    cohorts = cohorts_with_seats().annotate(waiting=WAITING)
     return (
         access.programs_managed_by(user)
         .select_related("provider")
         .prefetch_related(Prefetch("cohorts", queryset=cohorts, to_attr="cohort_list"))
         .order_by("provider__name", "name")
     )
+
+
+def cohorts_with_applications_waiting(*, user) -> QuerySet[Cohort]:
+    """The cohorts of the programs ``user`` manages where applications wait for a decision, with
+    how many (``waiting``) and since when (``oldest``), the longest waiting first: one query."""
+    return (
+        Cohort.objects.filter(program__in=access.programs_managed_by(user))
+        .annotate(
+            waiting=WAITING,
+            oldest=Min(
+                "enrollments__applied_at",
+                filter=Q(
+                    enrollments__status=Enrollment.Status.APPLIED,
+                    enrollments__participant__deactivated_at__isnull=True,
+                ),
+            ),
+        )
+        .filter(waiting__gt=0)
+        .select_related("program__provider")
+        .order_by("oldest", "pk")
+    )
+
+
+def applications_waiting_count(*, user) -> int:
+    """How many applications wait for a decision in the programs ``user`` manages."""
+    return Enrollment.objects.filter(
+        cohort__program__in=access.programs_managed_by(user),
+        status=Enrollment.Status.APPLIED,
+        participant__deactivated_at__isnull=True,
+    ).count()
 
 
 def cohort_roster(*, cohort: Cohort, status: str = "") -> QuerySet[Enrollment]:
@@ -128,3 +165,27 @@ def enrollments_awaiting_confirmation(*, participant) -> QuerySet[Enrollment]:
         .select_related("cohort__program__provider")
         .order_by("cohort__start_date", "pk")
     )
+
+
+def training_of(*, participant_ids) -> dict[int, dict[str, list]]:
+    """Each person's training (enrollments in progress or completed, that they made or confirmed)
+    and credentials, by participant id: two queries. The caller decides who may read them
+    (``access.participants_training_visible_to``)."""
+    training = {pk: {"enrollments": [], "credentials": []} for pk in participant_ids}
+    enrollments = (
+        Enrollment.objects.filter(
+            participant_id__in=training,
+            status__in=(Enrollment.Status.ENROLLED, Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED),
+            partner_confirmed_at__isnull=False,
+        )
+        .select_related("cohort__program__provider")
+        .order_by("-cohort__start_date", "pk")
+    )
+    for enrollment in enrollments:
+        training[enrollment.participant_id]["enrollments"].append(enrollment)
+    credentials = Credential.objects.filter(participant_id__in=training).filter(
+        Q(enrollment__isnull=True) | Q(enrollment__partner_confirmed_at__isnull=False)
+    )
+    for credential in credentials.order_by("-awarded_on", "pk"):
+        training[credential.participant_id]["credentials"].append(credential)
+    return training

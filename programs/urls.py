@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     # Roster import (the same importer as `manage.py import_roster enrollments`).
     path("import/", import_views.roster_upload, name="roster_upload"),
+    path("import/template.<slug:fmt>", import_views.roster_template, name="roster_template"),
     path("import/<int:pk>/", import_views.roster_preview, name="roster_preview"),
 ]

@@ -82,6 +82,9 @@ def cohort_apply(request, pk: int):
 # --- Providers (and grant staff) ---------------------------------------------------------
 
 
+WAITING_LISTED = 20  # cohorts with applications waiting listed on the provider's home
+
+
 @access.role_required(*MANAGERS)
 def provider_home(request):
     membership = (
@@ -89,12 +92,15 @@ def provider_home(request):
     )
     programs = selectors.programs_for_manager(user=request.user)
     page = Paginator(programs, 20).get_page(request.GET.get("page"))
+    waiting = list(selectors.cohorts_with_applications_waiting(user=request.user)[:WAITING_LISTED])
     return render(
         request,
         "programs/provider_home.html",
         {
             "membership": membership,
             "page": page,
+            "waiting": waiting,
+            "waiting_total": selectors.applications_waiting_count(user=request.user) if waiting else 0,
             "can_edit": membership.can_edit if membership else True,
             "colleagues": selectors.provider_staff_list(provider=membership.provider) if membership else [],
         },

@@ -5,24 +5,43 @@ Each kind's views pass their words, templates and scope; the flow is written onc
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.tables import CSV_TYPE, XLSX_TYPE
 from mtw_portal.imports import services
 from mtw_portal.imports.forms import ImportFileForm
 from mtw_portal.imports.importers import MAX_COLUMNS, PLAN_ACTIONS, max_rows
 
 PREVIEW_ROWS = PLAN_ACTIONS  # planned actions listed on the preview; the counts cover them all
+TEMPLATE_FORMATS = ("csv", "xlsx")
 
 
 def upload(
-    request, *, kind: str, columns, template: str, preview_url: str, scope_provider=None, context=None
+    request,
+    *,
+    kind: str,
+    columns,
+    template: str,
+    preview_url: str,
+    scope_provider=None,
+    context=None,
+    template_url: str = "",
 ):
+    """The upload page; ``template_url``: the URL name of the kind's template file (one argument,
+    the format), offered for download."""
     form = ImportFileForm(request.POST or None, request.FILES or None, columns=columns)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -39,7 +58,53 @@ def upload(
         else:
             return redirect(preview_url, pk=batch.pk)
     limits = {"rows": max_rows(), "columns": MAX_COLUMNS, "days": settings.MTW_IMPORT_RETENTION_DAYS}
-    return render(request, template, {"form": form, "columns": columns, "limits": limits, **(context or {})})
+    downloads = [(fmt, reverse(template_url, args=[fmt])) for fmt in TEMPLATE_FORMATS] if template_url else []
+    return render(
+        request,
+        template,
+        {"form": form, "columns": columns, "limits": limits, "template_files": downloads, **(context or {})},
+    )
+
+
+def template_file(*, columns, example: dict[str, str], fmt: str) -> bytes:
+    """A file to fill in: the header row (``columns``, in order) and one example row. Every cell
+    is text (an XLSX keeps dates and ZIP codes as written; nothing is a formula)."""
+    example_row = [str(example.get(column, "")) for column in columns]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # spreadsheets then read accents right; the importer skips it
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerow(example_row)
+        return buffer.getvalue().encode("utf-8")
+    if fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Import"
+        for row in (list(columns), example_row):
+            sheet.append(row)
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                cell.data_type = "s"
+                cell.number_format = "@"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for index, column in enumerate(columns, start=1):
+            width = max(len(column), len(example_row[index - 1])) + 2
+            sheet.column_dimensions[get_column_letter(index)].width = min(width, 60)
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    raise Http404
+
+
+def template_download(*, columns, example: dict[str, str], fmt: str, filename: str) -> HttpResponse:
+    """``template_file`` as a download named ``filename``.<fmt>; an unknown format is 404."""
+    content = template_file(columns=columns, example=example, fmt=fmt)
+    response = HttpResponse(content, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
 
 
 def preview(request, batch, *, template: str, preview_url: str, upload_url: str, done_message: str):

@@ -380,7 +380,7 @@ def test_grant_staff_see_every_due_check(client, grant_staff, job, united_way):
     }
 
 
-@pytest.mark.parametrize("role", ["participant", "provider", "employer"])
+@pytest.mark.parametrize("role", ["participant", "provider"])
 def test_other_roles_cannot_open_the_checks(client, user_of_role, role):
     client.force_login(user_of_role[role])
     assert client.get(CHECKS_URL).status_code == 403
@@ -426,14 +426,90 @@ def test_a_check_far_from_due_cannot_be_recorded(client, navigator, job):
     assert later.outcome == ""
 
 
-def test_other_navigators_and_employers_cannot_record(client, other_navigator, employer_member, job):
+def test_other_navigators_and_other_employers_cannot_record(
+    client, other_navigator, other_employer_member, provider_member, job
+):
     url = reverse("placements:retention_record", args=[due_check(job).pk])
     data = {"outcome": "employed", "evidence": "self_reported"}
     client.force_login(other_navigator)
     assert client.post(url, data).status_code == 404
-    client.force_login(employer_member)
+    client.force_login(other_employer_member)
+    assert client.post(url, data).status_code == 404
+    client.force_login(provider_member)
     assert client.post(url, data).status_code == 403
     assert due_check(job).outcome == ""
+
+
+# --- The employer answers in the portal ----------------------------------------------------
+
+
+def test_an_employer_sees_only_its_own_placements_checks(client, employer_member, job, other_employer):
+    elsewhere = placement_judged(
+        participant=job.participant,
+        employer=other_employer,
+        title="Other Company Job",
+        start_date=TODAY - timedelta(days=100),
+    )
+    client.force_login(employer_member)
+    response = client.get(CHECKS_URL)
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["due"]] == [due_check(job).pk]
+    page = response.content.decode()
+    assert "Other Company Job" not in page
+    assert reverse("placements:retention_record", args=[due_check(job).pk]) in page
+    assert reverse("placements:retention_record", args=[due_check(elsewhere).pk]) not in page
+    assert "navigator:" not in page  # an employer never sees the person's navigator
+
+
+def test_an_employer_records_its_own_check_as_employer_confirmed(client, employer_member, job):
+    check = due_check(job)
+    client.force_login(employer_member)
+    response = client.post(
+        reverse("placements:retention_record", args=[check.pk]),
+        {"outcome": "employed", "evidence": "self_reported", "note": "ignored"},
+    )
+    assert response.status_code == 302 and response["Location"] == CHECKS_URL
+    check.refresh_from_db()
+    assert (check.outcome, check.evidence, check.note, check.recorded_by) == (
+        "employed",
+        "employer_confirmed",
+        "",
+        employer_member,
+    )
+    # The emailed link is then used up.
+    assert client.get(confirm_url(check)).status_code == 410
+
+
+def test_an_employer_cannot_record_another_companys_check(client, other_employer_member, job):
+    """A member of another employer cannot see the check (404), let alone answer it."""
+    client.force_login(other_employer_member)
+    url = reverse("placements:retention_record", args=[due_check(job).pk])
+    assert client.post(url, {"outcome": "not_employed"}).status_code == 404
+    assert due_check(job).outcome == ""
+
+
+def test_the_record_rule_refuses_an_employer_whose_company_did_not_make_the_placement(
+    other_employer_member, employer_member, job
+):
+    from mtw_portal import access
+
+    check = due_check(job)
+    assert access.can_record_retention_check(employer_member, check)
+    assert not access.can_record_retention_check(other_employer_member, check)
+
+
+def test_an_employer_without_the_outcome_is_told_to_choose_it(client, employer_member, job):
+    client.force_login(employer_member)
+    url = reverse("placements:retention_record", args=[due_check(job).pk])
+    response = client.post(url, {}, follow=True)
+    assert "Choose the outcome." in response.content.decode()
+    assert due_check(job).outcome == ""
+
+
+def test_the_employer_home_links_to_its_checks_due(client, employer_member, job):
+    client.force_login(employer_member)
+    page = client.get(reverse("employers:home")).content.decode()
+    assert CHECKS_URL in page and "Retention checks: 1 is due." in page
 
 
 def test_the_checks_page_takes_the_same_queries_however_many_checks(client, navigator, worker):

@@ -74,6 +74,7 @@ def participant_ensure(*, user) -> Participant:
 
 INTAKE_FIELDS = (
     "phone",
+    "sms_opt_in",
     "preferred_language",
     "zip_code",
     "date_of_birth",
@@ -112,6 +113,8 @@ def participant_intake_save(
         setattr(participant, name, value)
     if participant.date_of_birth and participant.date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
+    if participant.sms_opt_in and not participant.phone.strip():
+        raise ValidationError({"sms_opt_in": _("Give your mobile number to receive text messages.")})
     if participant.consent_to_share != was_consenting:
         participant.consent_at = timezone.now()  # when the current answer was given (or withdrawn)
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id

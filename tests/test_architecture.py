@@ -28,6 +28,7 @@ PACKAGES = (
 DOMAIN = (
     "mtw_portal.accounts",
     "mtw_portal.audit",
+    "mtw_portal.notifications",
     "participants",
     "programs",
     "employers",

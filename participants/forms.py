@@ -78,7 +78,8 @@ class IntakeForm(forms.ModelForm):
         }
         help_texts = {
             "sms_opt_in": _(
-                "Optional. A mobile number is needed. You can choose which texts you get in Notification settings."
+                "Optional. A mobile number is needed. "
+                "You can choose which texts you get in Notification settings."
             ),
             "ethnicity": _("Optional. We ask so we can see whether the program serves everyone fairly."),
         }

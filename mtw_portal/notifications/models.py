@@ -104,6 +104,9 @@ class NotificationPreference(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.user_id}"
+
 
 class NotificationSettings(models.Model):
     """A person's choice of one email per event (default) or one daily digest."""
@@ -112,3 +115,6 @@ class NotificationSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
     )
     daily_digest = models.BooleanField(_("one email a day instead of one per event"), default=False)
+
+    def __str__(self) -> str:
+        return f"notification settings of {self.user_id}"

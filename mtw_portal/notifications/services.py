@@ -56,13 +56,14 @@ def _render(kind: str, context: dict, url: str) -> tuple[str, str]:
 
 
 def notify(
-    *, recipient, kind: str, key: str, context: dict | None = None, url: str = ""
+    *, recipient, kind: str, key: str, context: dict | None = None, url: str = "", emailed: bool = False
 ) -> Notification | None:
     """Tell ``recipient`` about an event: the inbox item now, the email (and text) after the commit.
 
     Call it inside the domain write's transaction. ``key`` names the event: called again with the
     same key (a retry, a second path to the same write), it does nothing. ``url``: the page to act
-    on, a path of this site. Nothing for an inactive account.
+    on, a path of this site. ``emailed``: the caller sends its own email about the event (the
+    retention reminder, with its link), so only the inbox item is added. Nothing for an inactive account.
     """
     if recipient is None or not recipient.is_active:
         return None
@@ -75,9 +76,16 @@ def notify(
         notification, created = Notification.objects.get_or_create(
             recipient=recipient,
             key=key[:200],
-            defaults={"kind": kind, "language": language, "subject": subject, "body": body, "url": url},
+            defaults={
+                "kind": kind,
+                "language": language,
+                "subject": subject,
+                "body": body,
+                "url": url,
+                "emailed_at": timezone.now() if emailed else None,
+            },
         )
-    if created:
+    if created and not emailed:
         from mtw_portal.notifications.tasks import notification_deliver  # the task imports this module
 
         pk = notification.pk
@@ -85,14 +93,19 @@ def notify(
     return notification
 
 
-def notify_each(*, recipients, kind: str, key: str, context: dict | None = None, url: str = "") -> int:
+def notify_each(
+    *, recipients, kind: str, key: str, context: dict | None = None, url: str = "", emailed: bool = False
+) -> int:
     """``notify`` every one of ``recipients`` (each once, whatever the repeats)."""
     seen, count = set(), 0
     for recipient in recipients:
         if recipient.pk in seen:
             continue
         seen.add(recipient.pk)
-        count += notify(recipient=recipient, kind=kind, key=key, context=context, url=url) is not None
+        notification = notify(
+            recipient=recipient, kind=kind, key=key, context=context, url=url, emailed=emailed
+        )
+        count += notification is not None
     return count
 
 

@@ -399,6 +399,7 @@ def application_create(*, participant, opportunity, note: str = "", resume=None)
         key=f"job_application:{application.pk}:new",
         context=_application_context(application),
         url=reverse("employers:applicants", args=[opportunity.pk]),
+        about=participant.user,
     )
     return application
 

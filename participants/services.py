@@ -24,7 +24,7 @@ from mtw_portal.audit.services import change_history_forget_participant
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
 from mtw_portal.notifications.models import Kind
-from mtw_portal.notifications.services import notify, notify_each
+from mtw_portal.notifications.services import notifications_forget, notify, notify_each
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -159,6 +159,7 @@ def queue_arrival_notify(*, participant: Participant) -> int:
         key=f"queue:{participant.pk}:{participant.organization_id}",
         context={"name": _name(participant.user), "organization": participant.organization.name},
         url=reverse("participants:caseload"),
+        about=participant.user,
     )
 
 
@@ -329,6 +330,7 @@ def _approval_waiting_notify(*, item: SupportItem, by) -> int:
             "by": _name(by),
         },
         url=reverse("participants:support_ledger"),
+        about=item.participant.user,
     )
 
 
@@ -387,6 +389,7 @@ def support_request_create(
         key=f"support_request:{support_request.pk}:new",
         context={"name": _name(participant.user), "support": _support_label(support_request)},
         url=reverse("participants:support_request_decide", args=[support_request.pk]),
+        about=participant.user,
     )
     return support_request
 
@@ -686,6 +689,7 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     user_sessions_end(user=user)
     # Last: the change history, including the entries the saves above just wrote.
     change_history_forget_participant(participant_id=participant.pk, user_id=user.pk)
+    notifications_forget(user=user)
     return participant
 
 

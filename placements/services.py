@@ -234,6 +234,7 @@ def retention_reminder_send(*, check_id: int) -> bool:
         key=f"retention_check:{check.pk}:due",
         context={"name": " ".join(placement.participant.user.display_name.split()), "days": check.days},
         url=reverse("placements:retention_checks"),
+        about=placement.participant.user,
         emailed=True,
     )
     recipients = list(placement.employer.members.values_list("user__email", flat=True))

@@ -201,6 +201,7 @@ def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
             "start_date": _day(cohort.start_date),
         },
         url=reverse("programs:cohort_roster", args=[cohort.pk]),
+        about=participant.user,
     )
     return enrollment
 
@@ -537,5 +538,6 @@ def follow_ups_due_notify(*, today: date | None = None) -> int:
                     "due_on": _day(follow_up_due(enrollment.end_date)),
                 },
                 url=reverse("participants:detail", args=[participant.pk]),
+                about=participant.user,
             )
     return count

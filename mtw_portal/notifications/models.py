@@ -67,6 +67,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # The person the event is about, when it names someone else (a participant in a navigator's,
+    # provider's or employer's notification): anonymizing them deletes it.
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     key = models.CharField(max_length=200)
     # Written in the recipient's language when the event happened (``language``).
     language = models.CharField(max_length=5)

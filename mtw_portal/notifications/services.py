@@ -56,7 +56,14 @@ def _render(kind: str, context: dict, url: str) -> tuple[str, str]:
 
 
 def notify(
-    *, recipient, kind: str, key: str, context: dict | None = None, url: str = "", emailed: bool = False
+    *,
+    recipient,
+    kind: str,
+    key: str,
+    context: dict | None = None,
+    url: str = "",
+    about=None,
+    emailed: bool = False,
 ) -> Notification | None:
     """Tell ``recipient`` about an event: the inbox item now, the email (and text) after the commit.
 
@@ -82,6 +89,7 @@ def notify(
                 "subject": subject,
                 "body": body,
                 "url": url,
+                "about": about,
                 "emailed_at": timezone.now() if emailed else None,
             },
         )
@@ -94,7 +102,14 @@ def notify(
 
 
 def notify_each(
-    *, recipients, kind: str, key: str, context: dict | None = None, url: str = "", emailed: bool = False
+    *,
+    recipients,
+    kind: str,
+    key: str,
+    context: dict | None = None,
+    url: str = "",
+    about=None,
+    emailed: bool = False,
 ) -> int:
     """``notify`` every one of ``recipients`` (each once, whatever the repeats)."""
     seen, count = set(), 0
@@ -103,7 +118,7 @@ def notify_each(
             continue
         seen.add(recipient.pk)
         notification = notify(
-            recipient=recipient, kind=kind, key=key, context=context, url=url, emailed=emailed
+            recipient=recipient, kind=kind, key=key, context=context, url=url, about=about, emailed=emailed
         )
         count += notification is not None
     return count
@@ -320,3 +335,9 @@ def notification_mark_read(*, user, notification_id: int) -> int:
 
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+def notifications_forget(*, user) -> int:
+    """Anonymization: every notification to ``user`` or about them is deleted (they name the person)."""
+    deleted, _detail = Notification.objects.filter(Q(recipient=user) | Q(about=user)).delete()
+    return deleted

@@ -93,6 +93,7 @@ def notify(
                 "emailed_at": timezone.now() if emailed else None,
             },
         )
+    notification.just_created = created
     if created and not emailed:
         from mtw_portal.notifications.tasks import notification_deliver  # the task imports this module
 
@@ -111,7 +112,8 @@ def notify_each(
     about=None,
     emailed: bool = False,
 ) -> int:
-    """``notify`` every one of ``recipients`` (each once, whatever the repeats)."""
+    """``notify`` every one of ``recipients`` (each once, whatever the repeats). The number of new
+    notifications (0 when the event was already told)."""
     seen, count = set(), 0
     for recipient in recipients:
         if recipient.pk in seen:
@@ -120,7 +122,7 @@ def notify_each(
         notification = notify(
             recipient=recipient, kind=kind, key=key, context=context, url=url, about=about, emailed=emailed
         )
-        count += notification is not None
+        count += notification is not None and notification.just_created
     return count
 
 

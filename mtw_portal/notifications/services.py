@@ -249,12 +249,14 @@ def notifications_send_pending() -> int:
     """The sweep (beat): the emails and texts of recent notifications that were never queued (broker
     down) or whose sending failed. Each is still sent once; one failing is logged and skipped."""
     since = timezone.now() - SWEEP_WINDOW
-    pending = Notification.objects.filter(created_at__gte=since).filter(
-        Q(emailed_at=None, included_in_digest_at=None, email_attempts__lt=MAX_ATTEMPTS)
-        | Q(sms_sent_at=None, sms_attempts__lt=MAX_ATTEMPTS, recipient__participant__sms_opt_in=True)
+    recent = Notification.objects.filter(created_at__gte=since)
+    emails = recent.filter(emailed_at=None, included_in_digest_at=None, email_attempts__lt=MAX_ATTEMPTS)
+    texts = recent.filter(
+        sms_sent_at=None, sms_attempts__lt=MAX_ATTEMPTS, recipient__participant__sms_opt_in=True
     )
+    pending = set(emails.values_list("pk", flat=True)) | set(texts.values_list("pk", flat=True))
     return each_isolated(
-        list(pending.order_by("pk").values_list("pk", flat=True)),
+        sorted(pending),
         lambda pk: bool(notification_deliver(notification_id=pk) or True),
         what="notification",
     )

@@ -6,12 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mtw_portal import access
+from mtw_portal.accounts.models import Role
 from mtw_portal.notifications import selectors, services
 from mtw_portal.notifications.forms import PreferencesForm
 
 PAGE_SIZE = 25
+# Every role has an inbox; each person sees only their own (the selectors filter by recipient).
+EVERY_ROLE = tuple(Role)
 
 
+@access.role_required(*EVERY_ROLE)
 def inbox(request):
     page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -23,6 +28,7 @@ def inbox(request):
     )
 
 
+@access.role_required(*EVERY_ROLE)
 @require_POST
 def mark_read(request, pk: int):
     notification = selectors.notification_for(user=request.user, pk=pk)
@@ -30,6 +36,7 @@ def mark_read(request, pk: int):
     return redirect("notifications:inbox")
 
 
+@access.role_required(*EVERY_ROLE)
 @require_POST
 def mark_all_read(request):
     services.notifications_mark_all_read(user=request.user)
@@ -37,6 +44,7 @@ def mark_all_read(request):
     return redirect("notifications:inbox")
 
 
+@access.role_required(*EVERY_ROLE)
 def preferences(request):
     current = selectors.preferences_for(user=request.user)
     form = PreferencesForm(request.POST or None, preferences=current)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,8 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.accounts.services import user_invite, user_role_grant
+from mtw_portal.notifications.models import Kind as NotificationKind
+from mtw_portal.notifications.services import notify, notify_each
 from programs.services import skills_from_names
 
 
@@ -77,7 +80,43 @@ def employer_account_request_create(**fields) -> EmployerAccountRequest:
             {"email": _("A request from this email address is already waiting for review.")}
         )
     request.save()
+    notify_each(
+        recipients=User.objects.filter(role=Role.STAFF, is_active=True).order_by("pk"),
+        kind=NotificationKind.EMPLOYER_REQUEST_NEW,
+        key=f"employer_request:{request.pk}",
+        context={
+            "name": " ".join(f"{request.first_name} {request.last_name}".split()),
+            "employer": request.organization_name,
+        },
+        url=reverse("employers:account_request_detail", args=[request.pk]),
+    )
     return request
+
+
+def employer_members(employer_id):
+    """The active members of an employer (who hear about its applicants and retention checks)."""
+    return User.objects.filter(
+        employer_member__employer_id=employer_id, role=Role.EMPLOYER, is_active=True
+    ).order_by("pk")
+
+
+def _application_context(application) -> dict:
+    return {
+        "name": " ".join(application.participant.user.display_name.split()),
+        "opportunity": application.opportunity.title,
+        "employer": application.opportunity.employer.name,
+    }
+
+
+def application_news_notify(*, application, what: str, kind: str, **context) -> None:
+    """Tell the applicant about their application (received, moved, hired), once per ``what``."""
+    notify(
+        recipient=application.participant.user,
+        kind=kind,
+        key=f"job_application:{application.pk}:{what}",
+        context={**_application_context(application), **context},
+        url=reverse("employers:my_applications"),
+    )
 
 
 def _request_for_decision(pk: int) -> EmployerAccountRequest:
@@ -357,6 +396,17 @@ def application_create(*, participant, opportunity, note: str = "", resume=None)
             application.save()
     except IntegrityError:  # the same person, twice at once
         raise ValidationError(already) from None
+    application_news_notify(
+        application=application, what="received", kind=NotificationKind.JOB_APPLICATION_RECEIVED
+    )
+    notify_each(
+        recipients=employer_members(opportunity.employer_id),
+        kind=NotificationKind.JOB_APPLICANT_NEW,
+        key=f"job_application:{application.pk}:new",
+        context=_application_context(application),
+        url=reverse("employers:applicants", args=[opportunity.pk]),
+        about=participant.user,
+    )
     return application
 
 
@@ -440,6 +490,12 @@ def application_move(*, application, by, to_state: str, reason: str = ""):
     application.decided_by = by
     application.decision_reason = reason if move.action in Application.REASON_REQUIRED else ""
     application.save(update_fields=["state", "decided_by", "decision_reason", "updated_at"])
+    application_news_notify(
+        application=application,
+        what=to_state,
+        kind=NotificationKind.JOB_APPLICATION_MOVED,
+        state=str(State(to_state).label),
+    )
     return application
 
 

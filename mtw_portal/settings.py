@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "mtw_portal.core",
     "mtw_portal.imports",
     "mtw_portal.audit",
+    "mtw_portal.notifications",
     # the domain
     "programs",
     "participants",
@@ -346,6 +347,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outcomes.tasks.outcomes_rollup",
         "schedule": crontab(hour=2, minute=30),
     },
+    "send-pending-notifications": {
+        "task": "mtw_portal.notifications.tasks.notifications_send_pending",
+        "schedule": 300.0,
+    },
+    "daily-notification-digest": {
+        "task": "mtw_portal.notifications.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "daily-follow-ups-due": {
+        "task": "programs.tasks.follow_ups_due_notify",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "nightly-import-files-purge": {
         "task": "mtw_portal.imports.tasks.import_batches_purge",
         "schedule": crontab(hour=3, minute=15),
@@ -369,3 +382,10 @@ LOGGING = {
 
 # Where the portal is reached from outside: links in emails sent by background tasks.
 MTW_BASE_URL = env_url("MTW_BASE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000"
+
+# Text messages (participants who gave a mobile number and opted in): a dotted path to a backend in
+# mtw_portal/notifications/sms.py. The console backend logs them; Twilio needs the three settings below.
+MTW_SMS_BACKEND = os.environ.get("MTW_SMS_BACKEND", "mtw_portal.notifications.sms.ConsoleSMSBackend")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")

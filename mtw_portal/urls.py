@@ -30,5 +30,6 @@ urlpatterns = [
     path("employers/", include("placements.urls")),
     path("employers/", include("employers.urls")),
     path("coalition/", include("coalition.urls")),
+    path("notifications/", include("mtw_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -72,10 +72,17 @@ class IntakeForm(forms.ModelForm):
             "barrier_other": _("Something else (optional)"),
             "employment_status": _("Are you working now?"),
             "education": _("Highest education completed"),
+            "sms_opt_in": _(
+                "Text me on this phone when something about my applications, training or support changes"
+            ),
         }
         # These questions need an answer (the funder's equity tables count them), and "Prefer not to
         # say" is always one: the help texts say so, never "Optional" next to a required asterisk.
         help_texts = {
+            "sms_opt_in": _(
+                "Optional. A mobile number is needed. "
+                "You can choose which texts you get in Notification settings."
+            ),
             "ethnicity": _(
                 "Choose “Prefer not to say” if you would rather not answer. We ask so we can see "
                 "whether the program serves everyone fairly."
@@ -86,7 +93,15 @@ class IntakeForm(forms.ModelForm):
             "disability": _("Choose “Prefer not to say” if you would rather not answer."),
         }
 
-    field_order = ["first_name", "last_name", "phone", "preferred_language", "zip_code", "date_of_birth"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "phone",
+        "sms_opt_in",
+        "preferred_language",
+        "zip_code",
+        "date_of_birth",
+    ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -109,6 +109,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participant"
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[single_line])
+    # Text messages about what concerns them (notifications), to ``phone``, only when they said yes.
+    sms_opt_in = models.BooleanField(_("text me about my applications, training and support"), default=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
     )

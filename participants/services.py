@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from mtw_portal.accounts.services import invitation_create
 from mtw_portal.audit.services import change_history_forget_participant
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
+from mtw_portal.notifications.models import Kind
+from mtw_portal.notifications.services import notifications_forget, notify, notify_each
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -74,6 +77,7 @@ def participant_ensure(*, user) -> Participant:
 
 INTAKE_FIELDS = (
     "phone",
+    "sms_opt_in",
     "preferred_language",
     "zip_code",
     "date_of_birth",
@@ -108,10 +112,13 @@ def participant_intake_save(
     if not user.first_name or not user.last_name:
         raise ValidationError({"first_name": _("Tell us your first and last name.")})
     was_consenting = participant.consent_to_share
+    first_intake, organization_before = participant.intake_completed_at is None, participant.organization_id
     for name, value in fields.items():
         setattr(participant, name, value)
     if participant.date_of_birth and participant.date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
+    if participant.sms_opt_in and not participant.phone.strip():
+        raise ValidationError({"sms_opt_in": _("Give your mobile number to receive text messages.")})
     if participant.consent_to_share != was_consenting:
         participant.consent_at = timezone.now()  # when the current answer was given (or withdrawn)
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id
@@ -124,7 +131,39 @@ def participant_intake_save(
     user.language = participant.preferred_language
     user.save(update_fields=["first_name", "last_name", "language"])
     participant.save()
+    if participant.navigator_id is None and (
+        first_intake or participant.organization_id != organization_before
+    ):
+        queue_arrival_notify(participant=participant)
     return participant
+
+
+def _name(user) -> str:
+    return " ".join(user.display_name.split())
+
+
+def organization_navigators(organization_id, *, exclude=None):
+    """The active navigators of an organization (the people who hear about its queue and support)."""
+    users = User.objects.filter(
+        navigator__organization_id=organization_id, role=Role.NAVIGATOR, is_active=True
+    ).order_by("pk")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users
+
+
+def queue_arrival_notify(*, participant: Participant) -> int:
+    """Tell the navigators of the participant's organization that someone waits in its queue."""
+    if participant.organization_id is None or participant.navigator_id is not None:
+        return 0
+    return notify_each(
+        recipients=organization_navigators(participant.organization_id),
+        kind=Kind.QUEUE_NEW_PERSON,
+        key=f"queue:{participant.pk}:{participant.organization_id}",
+        context={"name": _name(participant.user), "organization": participant.organization.name},
+        url=reverse("participants:caseload"),
+        about=participant.user,
+    )
 
 
 @transaction.atomic
@@ -149,6 +188,7 @@ def participant_assign(
         if navigator is not None and participant.navigator_id == navigator.pk:
             return participant
         raise ValidationError(_("Another navigator has already taken this participant."))
+    organization_before = participant.organization_id
     if organization is not None and organization.pk != participant.organization_id:
         if not access.is_grant_staff(by):
             raise ValidationError(_("Only grant staff can move a participant to another organization."))
@@ -163,10 +203,13 @@ def participant_assign(
             and access.navigator_for(by).organization_id == navigator.organization_id
         ):
             raise ValidationError(_("You cannot assign participants of another organization."))
+    moved = participant.organization_id != organization_before
     if participant.navigator_id != (navigator.pk if navigator else None):
         participant.navigator_since = timezone.now()
     participant.navigator = navigator
     participant.save(update_fields=["navigator", "organization", "navigator_since"])
+    if moved and navigator is None:
+        queue_arrival_notify(participant=participant)
     return participant
 
 
@@ -293,7 +336,50 @@ def support_item_log(
     item.full_clean(exclude=["receipt"])
     item.save()
     outcomes_changed()
+    if item.state == SupportItem.State.AWAITING_APPROVAL:
+        _approval_waiting_notify(item=item, by=by)
+    else:
+        _support_decision_notify(item=item)
     return item
+
+
+def _support_label(item_or_request) -> str:
+    return str(item_or_request.get_type_display())
+
+
+def _approval_waiting_notify(*, item: SupportItem, by) -> int:
+    """An item above the threshold waits for a second person: the other navigators of the
+    participant's organization hear of it (grant staff, when nobody else there could decide)."""
+    recipients = list(organization_navigators(item.participant.organization_id, exclude=by))
+    if not recipients:
+        recipients = list(
+            User.objects.filter(role=Role.STAFF, is_active=True).exclude(pk=by.pk).order_by("pk")
+        )
+    return notify_each(
+        recipients=recipients,
+        kind=Kind.SUPPORT_APPROVAL_WAITING,
+        key=f"support_item:{item.pk}:waiting",
+        context={
+            "name": _name(item.participant.user),
+            "support": _support_label(item),
+            "amount": item.amount,
+            "by": _name(by),
+        },
+        url=reverse("participants:support_ledger"),
+        about=item.participant.user,
+    )
+
+
+def _support_decision_notify(*, item: SupportItem) -> None:
+    """The participant hears that support logged for them was approved, or rejected."""
+    approved = item.state == SupportItem.State.APPROVED
+    notify(
+        recipient=item.participant.user,
+        kind=Kind.SUPPORT_APPROVED if approved else Kind.SUPPORT_DECLINED,
+        key=f"support_item:{item.pk}:{'approved' if approved else 'rejected'}",
+        context={"support": _support_label(item), "amount": item.amount},
+        url=reverse("participants:home"),
+    )
 
 
 @transaction.atomic
@@ -329,6 +415,7 @@ def support_item_decide(*, item: SupportItem, by, approve: bool, note: str = "")
                 support_request.decision_note = note
             support_request.save(update_fields=["state", "decision_note"])
     outcomes_changed()
+    _support_decision_notify(item=item)
     return item
 
 
@@ -344,6 +431,20 @@ def support_request_create(
     )
     support_request.full_clean()
     support_request.save()
+    if participant.navigator_id:
+        recipients = [participant.navigator.user]
+    else:
+        recipients = (
+            organization_navigators(participant.organization_id) if participant.organization_id else []
+        )
+    notify_each(
+        recipients=recipients,
+        kind=Kind.SUPPORT_REQUEST_NEW,
+        key=f"support_request:{support_request.pk}:new",
+        context={"name": _name(participant.user), "support": _support_label(support_request)},
+        url=reverse("participants:support_request_decide", args=[support_request.pk]),
+        about=participant.user,
+    )
     return support_request
 
 
@@ -408,6 +509,13 @@ def support_request_decline(*, support_request: SupportRequest, by, note: str) -
     support_request.decided_at = timezone.now()
     support_request.decision_note = note.strip()
     support_request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    notify(
+        recipient=support_request.participant.user,
+        kind=Kind.SUPPORT_DECLINED,
+        key=f"support_request:{support_request.pk}:declined",
+        context={"support": _support_label(support_request), "note": support_request.decision_note},
+        url=reverse("participants:home"),
+    )
     return support_request
 
 
@@ -642,6 +750,7 @@ def participant_anonymize(*, participant: Participant, by=None) -> Participant:
     user_sessions_end(user=user)
     # Last: the change history, including the entries the saves above just wrote.
     change_history_forget_participant(participant_id=participant.pk, user_id=user.pk)
+    notifications_forget(user=user)
     return participant
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from employers import services as employers_services
@@ -25,6 +25,8 @@ from mtw_portal import access
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
+from mtw_portal.notifications.models import Kind as NotificationKind
+from mtw_portal.notifications.services import notify_each
 from placements.good_jobs import judge
 from placements.models import GoodJobStandard, Placement, RetentionCheck
 
@@ -226,6 +228,16 @@ def retention_reminder_send(*, check_id: int) -> bool:
         "placement__employer", "placement__participant__user", "placement__participant__navigator__user"
     ).get(pk=check_id)
     placement = check.placement
+    # The inbox item of each member: the email is this reminder (with its link), not a second one.
+    notify_each(
+        recipients=employers_services.employer_members(placement.employer_id),
+        kind=NotificationKind.RETENTION_CHECK_DUE,
+        key=f"retention_check:{check.pk}:due",
+        context={"name": " ".join(placement.participant.user.display_name.split()), "days": check.days},
+        url=reverse("placements:retention_checks"),
+        about=placement.participant.user,
+        emailed=True,
+    )
     people = [member.user for member in placement.employer.members.select_related("user")]
     if placement.participant.navigator_id:
         people.append(placement.participant.navigator.user)
@@ -305,6 +317,12 @@ def application_hire(*, application, by, start_date, **fields):
         **fields,
     )
     employers_services.application_mark_hired(application=application, by=by)
+    employers_services.application_news_notify(
+        application=application,
+        what="hired",
+        kind=NotificationKind.JOB_HIRED,
+        start_date=formats.date_format(start_date, "DATE_FORMAT"),
+    )
     return placement
 
 

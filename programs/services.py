@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
-from mtw_portal.accounts.models import Role
+from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.changes import outcomes_changed
+from mtw_portal.notifications.models import Kind
+from mtw_portal.notifications.services import notify, notify_each
+from programs.follow_up import add_months, follow_up_due
 from programs.models import (
     Cohort,
     CompletionFollowUp,
@@ -191,7 +194,54 @@ def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
         partner_confirmed_at=timezone.now(),  # the person made this link themself
     )
     _record(enrollment, "", participant.user)
+    notify_each(
+        recipients=User.objects.filter(
+            provider_staff__provider=cohort.program.provider_id, role=Role.PROVIDER, is_active=True
+        ).order_by("pk"),
+        kind=Kind.PROGRAM_APPLICATION_NEW,
+        key=f"enrollment:{enrollment.pk}:applied",
+        context={
+            "name": " ".join(participant.user.display_name.split()),
+            "program": cohort.program.name,
+            "start_date": _day(cohort.start_date),
+        },
+        url=reverse("programs:cohort_roster", args=[cohort.pk]),
+        about=participant.user,
+    )
     return enrollment
+
+
+def _day(day) -> str:
+    return formats.date_format(day, "DATE_FORMAT") if day else "—"
+
+
+def _status_notify(enrollment: Enrollment, before: str) -> None:
+    """Tell the participant their enrollment's news (admitted, not admitted, enrolled), once per
+    status. Not while the link waits for their confirmation: the confirmation request tells them."""
+    if enrollment.partner_confirmed_at is None:
+        return
+    if enrollment.status == Status.ENROLLED:
+        kind, what = (
+            (Kind.PROGRAM_ADMITTED, "admitted")
+            if before == Status.APPLIED
+            else (Kind.PROGRAM_ENROLLED, "enrolled")
+        )
+    elif enrollment.status == Status.NOT_ADMITTED:
+        kind, what = Kind.PROGRAM_NOT_ADMITTED, "not_admitted"
+    else:
+        return
+    program = enrollment.cohort.program
+    notify(
+        recipient=enrollment.participant.user,
+        kind=kind,
+        key=f"enrollment:{enrollment.pk}:{what}",
+        context={
+            "program": program.name,
+            "provider": program.provider.name,
+            "start_date": _day(enrollment.cohort.start_date),
+        },
+        url=reverse("participants:home"),
+    )
 
 
 @transaction.atomic
@@ -220,6 +270,7 @@ def enrollment_create(*, participant, cohort: Cohort, by, note: str = "") -> Enr
     )
     _record(enrollment, "", by)
     outcomes_changed()
+    _status_notify(enrollment, "")
     return enrollment
 
 
@@ -232,6 +283,7 @@ def enrollment_enroll(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.save(update_fields=["status", "enrolled_on", "updated_at"])
     _record(enrollment, before, by)
     outcomes_changed()
+    _status_notify(enrollment, before)
     return enrollment
 
 
@@ -242,6 +294,7 @@ def enrollment_not_admit(*, enrollment: Enrollment, by, note: str = "") -> Enrol
     enrollment.note = note.strip() or enrollment.note
     enrollment.save(update_fields=["status", "note", "updated_at"])
     _record(enrollment, before, by, note=note)
+    _status_notify(enrollment, before)
     return enrollment
 
 
@@ -422,6 +475,7 @@ def enrollment_roster_save(
     enrollment.save()
     if created or enrollment.status != before:
         _record(enrollment, before, by, source="import", note="Roster import")
+        _status_notify(enrollment, before)
     outcomes_changed()
     return enrollment
 
@@ -448,3 +502,51 @@ def completion_follow_up_record(*, enrollment: Enrollment, status: str, by, note
     follow_up.full_clean()
     follow_up.save()
     return follow_up
+
+
+# How far back a follow-up that came due is still announced (the first run does not announce years).
+FOLLOW_UP_NOTICE_DAYS = 60
+
+
+def follow_ups_due_notify(*, today: date | None = None) -> int:
+    """Daily: the navigator of each person whose six-month follow-up came due (and is not recorded)
+    hears of it, once (the key is the enrollment). No navigator: the organization's navigators."""
+    today = today or timezone.localdate()
+    due = (
+        Enrollment.objects.filter(
+            status=Status.COMPLETED,
+            end_date__lte=add_months(today, -6),
+            end_date__gte=add_months(today - timedelta(days=FOLLOW_UP_NOTICE_DAYS), -6),
+            follow_up__isnull=True,
+            participant__deactivated_at__isnull=True,
+        )
+        .select_related("participant__user", "participant__navigator__user", "cohort__program")
+        .order_by("end_date", "pk")
+    )
+    count = 0
+    for enrollment in due:
+        if follow_up_due(enrollment.end_date) > today:
+            continue
+        participant = enrollment.participant
+        if participant.navigator_id:
+            recipients = [participant.navigator.user]
+        elif participant.organization_id:
+            recipients = User.objects.filter(
+                navigator__organization_id=participant.organization_id, role=Role.NAVIGATOR, is_active=True
+            ).order_by("pk")
+        else:
+            continue
+        with transaction.atomic():
+            count += notify_each(
+                recipients=recipients,
+                kind=Kind.FOLLOW_UP_DUE,
+                key=f"follow_up:{enrollment.pk}",
+                context={
+                    "name": " ".join(participant.user.display_name.split()),
+                    "program": enrollment.cohort.program.name,
+                    "due_on": _day(follow_up_due(enrollment.end_date)),
+                },
+                url=reverse("participants:detail", args=[participant.pk]),
+                about=participant.user,
+            )
+    return count

@@ -28,6 +28,7 @@ PACKAGES = (
 DOMAIN = (
     "mtw_portal.accounts",
     "mtw_portal.audit",
+    "mtw_portal.notifications",
     "participants",
     "programs",
     "employers",
@@ -195,3 +196,17 @@ def test_the_checks_catch_an_upward_import_and_a_circle():
         )
         == []
     )
+
+
+def test_notifications_import_no_domain_app(graph):
+    """The domain's services call notifications, never the reverse (they name no participant,
+    program, employer or placement model: the callers render what is needed into the message)."""
+    domain_apps = ("participants", "programs", "employers", "placements", "coalition")
+    reaching = sorted(
+        f"{module}:{line} imports {target}"
+        for module, edges in graph.items()
+        if module.startswith("mtw_portal.notifications")
+        for target, line in edges
+        if target.split(".")[0] in domain_apps
+    )
+    assert reaching == []

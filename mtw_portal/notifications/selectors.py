@@ -1,0 +1,53 @@
+"""Reads of notifications: a person's own inbox, their unread count, their preferences."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from mtw_portal.notifications.models import (
+    DIGEST_ROLES,
+    KINDS_BY_ROLE,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
+from mtw_portal.notifications.sms import sms_number
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """``user``'s own notifications, newest first. Nobody sees another person's."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def notification_for(*, user, pk: int) -> Notification:
+    """One of ``user``'s own notifications; 404 for anyone else's."""
+    return get_object_or_404(Notification, pk=pk, recipient=user)
+
+
+def unread_count(*, user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def kinds_for(user) -> tuple[str, ...]:
+    return tuple(KINDS_BY_ROLE.get(user.role, ()))
+
+
+def preferences_for(*, user) -> dict:
+    """The choices to show on ``user``'s settings page: per kind (email, text), and the digest."""
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    digest = NotificationSettings.objects.filter(user=user, daily_digest=True).exists()
+    return {
+        "kinds": {
+            kind: {
+                "email": stored[kind].email if kind in stored else True,
+                "sms": stored[kind].sms if kind in stored else True,
+            }
+            for kind in kinds_for(user)
+        },
+        "daily_digest": digest,
+        "digest_offered": user.role in DIGEST_ROLES,
+        "sms_offered": bool(sms_number(user)),
+    }

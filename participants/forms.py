@@ -80,8 +80,7 @@ class IntakeForm(forms.ModelForm):
         # say" is always one: the help texts say so, never "Optional" next to a required asterisk.
         help_texts = {
             "sms_opt_in": _(
-                "Optional. A mobile number is needed. "
-                "You can choose which texts you get in Notification settings."
+                "A mobile number is needed. You can choose which texts you get in Notification settings."
             ),
             "ethnicity": _(
                 "Choose “Prefer not to say” if you would rather not answer. We ask so we can see "

@@ -60,7 +60,12 @@ def test_an_employer_moving_an_application_tells_the_applicant(
     committed, application, employer_member, to_state
 ):
     with committed():
-        employer_services.application_move(application=application, by=employer_member, to_state=to_state)
+        employer_services.application_move(
+            application=application,
+            by=employer_member,
+            to_state=to_state,
+            reason="We chose someone with more experience." if to_state == "declined" else "",
+        )
     notification, _message = assert_told_once(application.participant.user, Kind.JOB_APPLICATION_MOVED)
     assert notification.key == f"job_application:{application.pk}:{to_state}"
 
@@ -200,7 +205,9 @@ def test_support_rejected_by_the_second_person_tells_the_participant(
     colleague = factories.navigator_user(organization=oic)
     item = _log(caseload, navigator, "250")
     with committed():
-        participant_services.support_item_decide(item=item, by=colleague, approve=False)
+        participant_services.support_item_decide(
+            item=item, by=colleague, approve=False, note="Over this month's budget."
+        )
     assert_told_once(participant, Kind.SUPPORT_DECLINED)
 
 

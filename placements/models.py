@@ -151,7 +151,7 @@ class RetentionCheck(models.Model):
     link_nonce = models.CharField(max_length=64, blank=True)
     link_used_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Failed sends of the reminder: the nightly job stops trying after RETENTION_REMINDER_MAX_ATTEMPTS.
+    # Failed sends of the reminder: the periodic job stops trying after RETENTION_REMINDER_MAX_ATTEMPTS.
     reminder_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -272,7 +272,7 @@ def retention_reminder_send(*, check_id: int) -> bool:
 
 
 def retention_reminders_send_due() -> int:
-    """Send every due reminder not yet sent, oldest first (the nightly beat task). Safe to run twice
+    """Send every due reminder not yet sent, oldest first (beat, every 6 hours). Safe to run twice
     at once. A reminder that fails is logged by id and skipped: the others are still sent. No
     reminder about a deactivated participant: the employer is not written to about them."""
     due = RetentionCheck.objects.filter(

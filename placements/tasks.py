@@ -1,4 +1,4 @@
-"""Tasks of placements: a retention check's reminder email, and the nightly round of those due."""
+"""Tasks of placements: a retention check's reminder email, and the round of those due (every 6 hours)."""
 
 from smtplib import SMTPException
 
@@ -14,5 +14,6 @@ def retention_reminder_send(check_id: int) -> bool:
 
 @shared_task
 def retention_reminders_send_due() -> int:
-    """Nightly: every retention check that came due gets its reminder, once."""
+    """Every 6 hours (beat; `manage.py run_periodic` in the demo): every retention check that came
+    due gets its reminder, once."""
     return services.retention_reminders_send_due()

@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	@echo "MTW Portal: http://127.0.0.1:$(PORT)  (log in as staff@demo.test / mtw-demo-pass; Ctrl-C stops)"
+	@echo "MTW Portal: http://127.0.0.1:$(PORT)  (log in as staff@demo.test / $${DEMO_PASSWORD:-mtw-demo-pass}; Ctrl-C stops)"
 	DJANGO_DEBUG=1 MTW_BASE_URL=$(MTW_BASE_URL) $(PY) manage.py run_periodic & periodic=$$!; \
 	  trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	  DJANGO_DEBUG=1 MTW_BASE_URL=$(MTW_BASE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from mtw_portal.accounts.models import User
+from mtw_portal.notifications.models import Kind as NotificationKind
+from mtw_portal.notifications.models import Notification
 from participants import services as participant_services
 from participants.models import BudgetLine, CommunityOrganization, Navigator, Participant
 from programs import services as program_services
@@ -322,6 +324,10 @@ def seed(*, accounts: dict[str, User]) -> bool:
         if i % 6 not in (4, 5):  # a third wait in their organization's queue
             participant.navigator = nav_oic if organization == oic else nav_uw
             participant.save(update_fields=["navigator"])
+            # Their intake told the organization's navigators someone was waiting; they are not.
+            Notification.objects.filter(
+                kind=NotificationKind.QUEUE_NEW_PERSON, about=participant.user
+            ).delete()
         people.append(participant)
 
     for participant, (index, days, status, detail) in zip(people, PATHS, strict=True):

@@ -26,7 +26,7 @@ from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.notifications.models import Kind as NotificationKind
-from mtw_portal.notifications.services import notify_each
+from mtw_portal.notifications.services import notify_each, preference_for
 from placements.good_jobs import judge
 from placements.models import GoodJobStandard, Placement, RetentionCheck
 
@@ -238,7 +238,12 @@ def retention_reminder_send(*, check_id: int) -> bool:
         about=placement.participant.user,
         emailed=True,
     )
-    people = [member.user for member in placement.employer.members.select_related("user")]
+    # The email goes to the members who kept this kind's email on (Notification settings).
+    people = [
+        member.user
+        for member in placement.employer.members.select_related("user")
+        if preference_for(member.user, NotificationKind.RETENTION_CHECK_DUE).email
+    ]
     if placement.participant.navigator_id:
         people.append(placement.participant.navigator.user)
     if not people:

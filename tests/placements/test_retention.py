@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from mtw_portal.notifications import services as notification_services
 from outcomes.services import outcomes_rollup_request
 from placements import services as placement_services
 from placements import tasks
@@ -547,3 +548,13 @@ def test_the_link_page_is_in_the_read_trail_with_no_user(client, job):
     client.force_login(job.participant.user)
     viewers = client.get(reverse("audit:record_viewers")).content.decode()
     assert "Your employer, through the link in a job-retention email" in viewers
+
+
+def test_a_member_who_turned_the_retention_email_off_gets_no_reminder(
+    job, employer_member, navigator, mailoutbox
+):
+    notification_services.preferences_save(
+        user=employer_member, choices={"retention_check_due": {"email": False, "sms": False}}
+    )
+    assert placement_services.retention_reminders_send_due() == 1
+    assert [set(message.to) for message in mailoutbox] == [{navigator.email}]

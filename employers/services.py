@@ -494,7 +494,7 @@ def application_move(*, application, by, to_state: str, reason: str = ""):
         application=application,
         what=to_state,
         kind=NotificationKind.JOB_APPLICATION_MOVED,
-        state=str(State(to_state).label),
+        state=State(to_state).label,  # lazy: in the applicant's language
     )
     return application
 

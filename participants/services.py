@@ -33,6 +33,7 @@ from participants.models import (
     Participant,
     SupportItem,
     SupportRequest,
+    SupportType,
 )
 from participants.validators import receipt_kind, validate_receipt
 from placements.models import RetentionCheck
@@ -343,8 +344,9 @@ def support_item_log(
     return item
 
 
-def _support_label(item_or_request) -> str:
-    return str(item_or_request.get_type_display())
+def _support_label(item_or_request):
+    """The kind of support, lazy: the notification renders it in its recipient's language."""
+    return SupportType(item_or_request.type).label
 
 
 def _approval_waiting_notify(*, item: SupportItem, by) -> int:

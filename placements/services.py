@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employers import services as employers_services
@@ -26,7 +26,7 @@ from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.notifications.models import Kind as NotificationKind
-from mtw_portal.notifications.services import notify_each, preference_for
+from mtw_portal.notifications.services import day_text, notify_each, preference_for
 from placements.good_jobs import judge
 from placements.models import GoodJobStandard, Placement, RetentionCheck
 
@@ -326,7 +326,7 @@ def application_hire(*, application, by, start_date, **fields):
         application=application,
         what="hired",
         kind=NotificationKind.JOB_HIRED,
-        start_date=formats.date_format(start_date, "DATE_FORMAT"),
+        start_date=day_text(start_date),  # lazy: in the applicant's language
     )
     return placement
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
@@ -16,7 +16,7 @@ from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.notifications.models import Kind
-from mtw_portal.notifications.services import notify, notify_each
+from mtw_portal.notifications.services import day_text, notify, notify_each
 from programs.follow_up import add_months, follow_up_due
 from programs.models import (
     Cohort,
@@ -211,8 +211,8 @@ def enrollment_apply(*, participant, cohort: Cohort) -> Enrollment:
     return enrollment
 
 
-def _day(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT") if day else "—"
+def _day(day):
+    return day_text(day)  # lazy: in the recipient's language
 
 
 def _status_notify(enrollment: Enrollment, before: str) -> None:

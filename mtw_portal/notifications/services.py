@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 
 from mtw_portal.accounts.models import User
@@ -46,6 +47,15 @@ def absolute_url(path: str) -> str:
     return settings.MTW_BASE_URL.rstrip("/") + path
 
 
+_date_format_lazy = lazy(formats.date_format, str)
+
+
+def day_text(day) -> Promise | str:
+    """A date for a notification's context, written out in the recipient's language (the month by
+    name), not in the language of the person whose action sent it."""
+    return _date_format_lazy(day, "DATE_FORMAT") if day else "—"
+
+
 def _render(kind: str, context: dict, url: str) -> tuple[str, str]:
     """The subject (the template's first line) and the body (the rest) of ``kind``, in the active language."""
     text = render_to_string(f"notifications/email/{kind}.txt", {**context, "url": absolute_url(url)})
@@ -71,6 +81,8 @@ def notify(
     same key (a retry, a second path to the same write), it does nothing. ``url``: the page to act
     on, a path of this site. ``emailed``: the caller sends its own email about the event (the
     retention reminder, with its link), so only the inbox item is added. Nothing for an inactive account.
+    A translated value in ``context`` stays lazy (a choice's ``label``, ``gettext_lazy``, ``day_text``):
+    it is rendered in each recipient's language, never in the language of the request that acted.
     """
     if recipient is None or not recipient.is_active:
         return None

@@ -1,10 +1,10 @@
 """Every event tells the right people, once, in their language; nobody else hears of it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from employers import services as employer_services
 from mtw_portal.accounts.selectors import user_language
@@ -85,6 +85,36 @@ def test_a_hire_tells_the_applicant(committed, application, employer_member):
             advancement_path="Developer II after a year.",
         )
     assert_told_once(application.participant.user, Kind.JOB_HIRED)
+
+
+def test_a_hire_made_in_english_tells_a_creole_applicant_the_start_date_in_creole(
+    committed, application, employer_member
+):
+    """The start date is written out when the notification is, in the applicant's language: not
+    in the language of the employer's request."""
+    default_standard()
+    person = application.participant.user
+    person.language = "ht"
+    person.save(update_fields=["language"])
+    employer_services.application_move(application=application, by=employer_member, to_state="offered")
+    start = date(2027, 1, 11)
+    with committed(), translation.override("en"):
+        placement_services.application_hire(
+            application=application,
+            by=employer_member,
+            start_date=start,
+            title="Developer",
+            hourly_wage=Decimal("25.00"),
+            hours_per_week=Decimal("40"),
+            benefit_health=True,
+            advancement_path="Developer II after a year.",
+        )
+    notification, message = assert_told_once(person, Kind.JOB_HIRED)
+    with translation.override("ht"):
+        in_creole = formats.date_format(start, "DATE_FORMAT")
+    assert "janvye" in in_creole
+    assert in_creole in notification.body and in_creole in message.body
+    assert "Jan" not in notification.body
 
 
 @pytest.fixture

@@ -510,7 +510,8 @@ FOLLOW_UP_NOTICE_DAYS = 60
 
 def follow_ups_due_notify(*, today: date | None = None) -> int:
     """Daily: the navigator of each person whose six-month follow-up came due (and is not recorded)
-    hears of it, once (the key is the enrollment). No navigator: the organization's navigators."""
+    hears of it, once (the key is the enrollment). No navigator: the organization's navigators.
+    The person gets a reminder to check in, once. Returns the navigators' notices."""
     today = today or timezone.localdate()
     due = (
         Enrollment.objects.filter(
@@ -528,6 +529,15 @@ def follow_ups_due_notify(*, today: date | None = None) -> int:
         if follow_up_due(enrollment.end_date) > today:
             continue
         participant = enrollment.participant
+        # The person is asked to check in (their own reminder; not counted in the return value).
+        with transaction.atomic():
+            notify(
+                recipient=participant.user,
+                kind=Kind.CHECK_IN_DUE,
+                key=f"check_in:{enrollment.pk}",
+                context={"program": enrollment.cohort.program.name},
+                url=reverse("participants:home"),
+            )
         if participant.navigator_id:
             recipients = [participant.navigator.user]
         elif participant.organization_id:

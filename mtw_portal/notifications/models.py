@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     SUPPORT_DECLINED = "support_declined", _("My support was declined")
     JOB_APPLICATION_MOVED = "job_application_moved", _("An employer moved my application (interview, offer)")
     JOB_HIRED = "job_hired", _("I was hired")
+    CHECK_IN_DUE = "check_in_due", _("Six months after my training: a reminder to check in")
     # Navigators
     QUEUE_NEW_PERSON = "queue_new_person", _("A new person is waiting in my organization's queue")
     SUPPORT_REQUEST_NEW = "support_request_new", _("A participant asked for support")
@@ -44,6 +45,7 @@ KINDS_BY_ROLE = {
         Kind.SUPPORT_DECLINED,
         Kind.JOB_APPLICATION_MOVED,
         Kind.JOB_HIRED,
+        Kind.CHECK_IN_DUE,
     ),
     Role.NAVIGATOR: (
         Kind.QUEUE_NEW_PERSON,

@@ -347,3 +347,16 @@ def test_an_employer_account_request_tells_grant_staff(committed, grant_staff, n
     notification, _message = assert_told_once(grant_staff, Kind.EMPLOYER_REQUEST_NEW)
     assert "Acme Labs" in notification.subject
     assert items(navigator) == []
+
+
+def test_a_due_follow_up_asks_the_person_to_check_in_once(committed, caseload, participant, program_cohort):
+    enrollment = factories.enrollment(
+        participant=caseload, cohort=program_cohort, status="completed", end_date=TODAY - timedelta(days=190)
+    )
+    with committed():
+        program_services.follow_ups_due_notify()
+    with committed():
+        program_services.follow_ups_due_notify()
+    notification, message = assert_told_once(participant, Kind.CHECK_IN_DUE)
+    assert notification.key == f"check_in:{enrollment.pk}"
+    assert program_cohort.program.name in message.subject

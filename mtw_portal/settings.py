@@ -363,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mtw_portal.imports.tasks.import_batches_purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    "nightly-pending-receipts-purge": {
+        "task": "participants.tasks.pending_receipts_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 LOGGING = {

@@ -3,8 +3,9 @@
 What is in it is found by walking the models, not listed by hand: every model with a foreign key
 to ``Participant`` (``Participant._meta.related_objects``), and one level further every model with
 a foreign key to one of those (an enrollment's history and follow-up, a placement's retention
-checks), and the account's own rows (role changes, email addresses). A model added later is in the
-download without anyone remembering it. Each model costs one query, whatever the number of rows.
+checks), and the account's own rows (role changes, email addresses, notifications). A model added
+later is in the download without anyone remembering it. Each model costs one query, whatever the
+number of rows.
 
 Withheld, and why (README "The participant's lifecycle"): the password hash and the secrets that
 sign links or second factors (``WITHHELD_FIELDS``): they are not information about the person,
@@ -31,8 +32,9 @@ WITHHELD_FIELDS = {
     "placements.RetentionCheck": {"link_nonce"},
     "accounts.Invitation": {"nonce"},
 }
-# Rows of the user account included besides the participant's (one query each).
-ACCOUNT_RELATIONS = ("role_changes", "emailaddress_set")
+# Rows of the user account included besides the participant's (one query each): their inbox
+# (notifications to them) too. Notifications about them in someone else's inbox are that person's.
+ACCOUNT_RELATIONS = ("role_changes", "emailaddress_set", "notifications")
 FILES_DIR = "files"
 
 

@@ -227,16 +227,21 @@ class ReceiptField(forms.FileField):
         )
 
 
-def receipt_to_choose_again(form: forms.Form) -> None:
-    """A browser never sends a file back: when a form with a chosen receipt is shown again with
-    errors, say so on the receipt field, by the file's name, rather than drop it silently."""
-    upload = form.files.get(form.add_prefix("receipt")) if form.is_bound else None
-    if upload and form.errors and "receipt" not in form.errors:
-        form.add_error(
-            "receipt",
-            _("Your receipt “%(name)s” was not saved because of the errors on this form: choose it again.")
-            % {"name": upload.name},
-        )
+class PendingReceiptField(forms.CharField):
+    """The signed token of a receipt kept when the form last came back with errors."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=forms.HiddenInput, max_length=200, **kwargs)
+
+
+def receipt_kept(form: forms.Form, *, name: str, signed: str) -> None:
+    """Show the form again with its kept receipt: the token in the hidden field, and the file's
+    name on the receipt field (a browser never sends a file back, so it is not chosen again)."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("pending_receipt")] = signed
+    help_text = _("“%(name)s” is kept; choose another file to replace it.") % {"name": name}
+    # The bound field, made while the form was cleaned, holds its own copy of the help text.
+    form.fields["receipt"].help_text = form["receipt"].help_text = help_text
 
 
 def _set_limits_help(form: forms.Form) -> None:
@@ -261,6 +266,7 @@ class SupportItemForm(forms.Form):
     budget_line = BudgetLineChoiceField()
     description = SingleLineCharField(label=_("Description (optional)"), max_length=300, required=False)
     receipt = ReceiptField()
+    pending_receipt = PendingReceiptField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,6 +284,7 @@ class SupportRequestApproveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     receipt = ReceiptField()
+    pending_receipt = PendingReceiptField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -296,6 +297,29 @@ class SupportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ${self.amount} ({self.given_on})"
+
+
+def _pending_receipt_path(instance, filename: str) -> str:
+    return f"pending/{instance.token}{Path(filename).suffix.lower()}"
+
+
+class PendingReceipt(models.Model):
+    """A receipt chosen on a support form that came back with errors, kept for a day so that the
+    next post of the same form attaches it (a browser never sends a file back). Only the person
+    who chose it can use it; a nightly job deletes the expired ones and their files."""
+
+    LIFETIME = timedelta(days=1)
+    SIGNING_SALT = "participants.pending_receipt"
+
+    token = models.CharField(max_length=64, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=_pending_receipt_path)
+    original_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class SupportRequest(models.Model):

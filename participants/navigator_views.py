@@ -29,7 +29,7 @@ from participants.forms import (
     SupportItemForm,
     SupportRequestApproveForm,
     SupportRequestDeclineForm,
-    receipt_to_choose_again,
+    receipt_kept,
 )
 from participants.models import SupportItem, SupportRequest
 from participants.validators import RECEIPT_CONTENT_TYPES, receipt_kind
@@ -252,13 +252,51 @@ def case_note_add(request, pk: int):
     return _render_detail(request, participant, note_form=form)
 
 
+def _receipts_posted(request, form) -> tuple:
+    """(the receipt file chosen in this post and its name, the receipt kept from an earlier post).
+
+    A kept receipt is only its uploader's: a token that is altered, expired or someone else's is
+    refused on the receipt field, unless a newly chosen file replaces it."""
+    if not form.is_bound:
+        return None, None
+    upload = form.files.get(form.add_prefix("receipt"))
+    chosen = (upload, upload.name) if upload else None
+    signed = form.data.get(form.add_prefix("pending_receipt"), "")
+    pending = selectors.pending_receipt_for(owner=request.user, signed=signed) if signed else None
+    if signed and pending is None and not upload:
+        form.add_error("receipt", _("The kept receipt can no longer be used: choose the file again."))
+    return chosen, pending
+
+
+def _keep_receipt(request, form, *, chosen, pending) -> None:
+    """The form comes back with errors: keep the receipt just chosen (checked as a saved receipt
+    is) or the one kept before, so that the next post attaches it and nothing is lost silently."""
+    if chosen and "receipt" not in form.errors:
+        upload, name = chosen
+        upload.name = name  # the service names a receipt it checked "receipt.<kind>"
+        try:
+            pending = services.pending_receipt_keep(owner=request.user, upload=upload, replacing=pending)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    if pending is not None:
+        signed = services.pending_receipt_signed(pending=pending)
+        receipt_kept(form, name=pending.original_name, signed=signed)
+
+
+def _fields(form) -> dict:
+    return {name: value for name, value in form.cleaned_data.items() if name != "pending_receipt"}
+
+
 @access.role_required(Role.NAVIGATOR, Role.STAFF)
 def support_item_new(request, pk: int):
     participant = _supported_participant(request.user, pk)
     form = SupportItemForm(request.POST or None, request.FILES or None)
+    chosen, pending = _receipts_posted(request, form)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.support_item_log(participant=participant, by=request.user, **form.cleaned_data)
+            item = services.support_item_log(
+                participant=participant, by=request.user, pending_receipt=pending, **_fields(form)
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -270,7 +308,7 @@ def support_item_new(request, pk: int):
             else:
                 messages.success(request, _("Support saved."))
             return redirect("participants:detail", pk=participant.pk)
-    receipt_to_choose_again(form)
+    _keep_receipt(request, form, chosen=chosen, pending=pending)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[participant.pk])
     return render(request, "participants/support_item_new.html", {"participant": participant, "form": form})
 
@@ -392,6 +430,7 @@ def support_request_decide(request, pk: int):
         request.POST if decision == "decline" else None, prefix="decline"
     )
     form = {"approve": approve_form, "decline": decline_form}.get(decision)
+    chosen, pending = _receipts_posted(request, approve_form)
     if request.method == "POST" and support_request.state != SupportRequest.State.OPEN:
         messages.error(request, _("This request has already been answered."))
         return redirect("participants:support_request_decide", pk=support_request.pk)
@@ -402,7 +441,7 @@ def support_request_decide(request, pk: int):
             item = None
             if decision == "approve":
                 item = services.support_request_approve(
-                    support_request=support_request, by=request.user, **form.cleaned_data
+                    support_request=support_request, by=request.user, pending_receipt=pending, **_fields(form)
                 )
             else:
                 services.support_request_decline(
@@ -424,7 +463,7 @@ def support_request_decide(request, pk: int):
             else:
                 messages.success(request, _("Request approved and support saved."))
             return redirect("participants:detail", pk=support_request.participant_id)
-    receipt_to_choose_again(approve_form)
+    _keep_receipt(request, approve_form, chosen=chosen, pending=pending)
     record_view(request, kind=ReadKind.PARTICIPANT, participants=[support_request.participant_id])
     return render(
         request,

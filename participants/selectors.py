@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core import signing
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -20,6 +21,7 @@ from participants.models import (
     CaseNote,
     Navigator,
     Participant,
+    PendingReceipt,
     SupportItem,
     SupportRequest,
     SupportType,
@@ -310,3 +312,13 @@ def participant_of(user):
         return user.participant
     except user._meta.model.participant.RelatedObjectDoesNotExist:
         return None
+
+
+def pending_receipt_for(*, owner, signed: str):
+    """The receipt kept under the signed token ``signed`` for ``owner``: None when the token is
+    altered, someone else's, or expired."""
+    try:
+        token = signing.loads(signed, salt=PendingReceipt.SIGNING_SALT, max_age=PendingReceipt.LIFETIME)
+    except signing.BadSignature:
+        return None
+    return PendingReceipt.objects.filter(token=token, owner=owner, expires_at__gt=timezone.now()).first()

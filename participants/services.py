@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -31,6 +34,7 @@ from participants.models import (
     CommunityOrganization,
     Navigator,
     Participant,
+    PendingReceipt,
     SupportItem,
     SupportRequest,
     SupportType,
@@ -304,9 +308,13 @@ def support_item_log(
     budget_line: BudgetLine,
     description: str = "",
     receipt=None,
+    pending_receipt: PendingReceipt | None = None,
     request: SupportRequest | None = None,
 ) -> SupportItem:
-    """Record support given. Above the approval threshold it waits for a second person."""
+    """Record support given. Above the approval threshold it waits for a second person.
+
+    ``pending_receipt``: a receipt kept when the form came back with errors (only its uploader's);
+    attached unless a new ``receipt`` replaces it, and deleted either way once the item is saved."""
     if not access.can_manage_support(by, participant):
         raise ValidationError(_("You cannot log support for this participant."))
     if request is not None and request.participant_id != participant.pk:
@@ -316,6 +324,8 @@ def support_item_log(
     _check_given_on(given_on)
     if not budget_line.is_active:
         raise ValidationError({"budget_line": _("This budget line is closed: choose another.")})
+    if not receipt and pending_receipt is not None:
+        receipt = _pending_receipt_content(pending=pending_receipt, by=by)
     if receipt:
         validate_receipt(receipt)
         # Stored under a name of our own whose extension matches the content, never the sender's.
@@ -336,6 +346,8 @@ def support_item_log(
     )
     item.full_clean(exclude=["receipt"])
     item.save()
+    if pending_receipt is not None:
+        pending_receipt_discard(pending=pending_receipt)
     outcomes_changed()
     if item.state == SupportItem.State.AWAITING_APPROVAL:
         _approval_waiting_notify(item=item, by=by)
@@ -469,6 +481,7 @@ def support_request_approve(
     budget_line: BudgetLine,
     note: str = "",
     receipt=None,
+    pending_receipt: PendingReceipt | None = None,
 ) -> SupportItem:
     """Approve a request by logging the support given for it (above the threshold, the request
     then waits for a second approval, as its item does)."""
@@ -483,6 +496,7 @@ def support_request_approve(
         # The ledger line keeps the start of the note; the whole note goes to the participant.
         description=note.strip()[: SupportItem._meta.get_field("description").max_length],
         receipt=receipt,
+        pending_receipt=pending_receipt,
         request=support_request,
     )
     # Above the threshold it is not approved yet: the participant reads that it waits for a second
@@ -762,3 +776,76 @@ def participants_anonymizable(*, today: date | None = None):
     if possible_from is None or (today or timezone.localdate()) < possible_from:
         return Participant.objects.none()
     return Participant.objects.filter(deactivated_at__isnull=False, anonymized_at__isnull=True).order_by("pk")
+
+
+# --- Receipts kept while a support form is corrected ---------------------------------------------
+
+
+@transaction.atomic
+def pending_receipt_keep(*, owner: User, upload, replacing: PendingReceipt | None = None) -> PendingReceipt:
+    """Keep a receipt chosen on a support form that came back with errors (a browser never sends
+    a file back): the checks of a saved receipt (kind by content, size), stored under
+    ``pending/`` for ``PendingReceipt.LIFETIME``, usable only by ``owner``. ``replacing``: the
+    receipt kept before, which the new one replaces."""
+    original_name = upload.name
+    validate_receipt(upload)
+    upload.name = f"receipt.{receipt_kind(upload)}"
+    pending = PendingReceipt(
+        token=secrets.token_hex(16),
+        owner=owner,
+        original_name=original_name.rsplit("/", 1)[-1][:255],
+        expires_at=timezone.now() + PendingReceipt.LIFETIME,
+    )
+    pending.file = upload
+    pending.full_clean(exclude=["file"])
+    pending.save()
+    if replacing is not None and replacing.pk != pending.pk:
+        pending_receipt_discard(pending=replacing)
+    return pending
+
+
+def pending_receipt_signed(*, pending: PendingReceipt) -> str:
+    """The value of the form's hidden field: the token, signed (a changed one is refused)."""
+    return signing.dumps(pending.token, salt=PendingReceipt.SIGNING_SALT)
+
+
+def _pending_receipt_content(*, pending: PendingReceipt, by) -> ContentFile:
+    if pending.owner_id != by.pk or pending.expires_at <= timezone.now():
+        raise ValidationError(
+            {"receipt": _("The kept receipt can no longer be used: choose the file again.")}
+        )
+    with pending.file.open("rb") as handle:
+        return ContentFile(handle.read(), name=pending.file.name.rsplit("/", 1)[-1])
+
+
+@transaction.atomic
+def pending_receipt_discard(*, pending: PendingReceipt) -> None:
+    """The row now, the file once the transaction commits."""
+    _delete_files_on_commit([pending.file])
+    PendingReceipt.objects.filter(pk=pending.pk).delete()
+
+
+@transaction.atomic
+def pending_receipts_purge(*, now=None) -> int:
+    """Nightly: delete the kept receipts that expired, and any file under ``pending/`` older than a
+    kept receipt's lifetime that no row names. Running it again deletes nothing more."""
+    now = now or timezone.now()
+    expired = list(PendingReceipt.objects.filter(expires_at__lte=now))
+    _delete_files_on_commit([pending.file for pending in expired])
+    PendingReceipt.objects.filter(pk__in=[pending.pk for pending in expired]).delete()
+    storage = PendingReceipt._meta.get_field("file").storage
+    try:
+        _dirs, names = storage.listdir("pending")
+    except FileNotFoundError:
+        names = []
+    known = set(PendingReceipt.objects.values_list("file", flat=True))
+    known |= {pending.file.name for pending in expired}
+    strays = [
+        f"pending/{name}"
+        for name in names
+        if f"pending/{name}" not in known
+        and storage.get_modified_time(f"pending/{name}") <= now - PendingReceipt.LIFETIME
+    ]
+    for name in strays:
+        storage.delete(name)
+    return len(expired) + len(strays)

@@ -257,10 +257,17 @@ def _back_url(request, enrollment) -> str:
 @access.role_required(Role.PARTICIPANT, Role.NAVIGATOR)
 @require_POST
 def enrollment_link_answer(request, pk: int, answer: str):
-    """The person (or their navigator) confirms or declines an enrollment a provider made."""
+    """The person (or their navigator) confirms or declines an enrollment a provider made.
+
+    "No" takes a second step: a decline posted without ``confirm=yes`` changes nothing."""
     if answer not in ("confirm", "decline"):
         raise Http404
     enrollment = access.enrollment_to_confirm_for(request.user, pk)
+    if answer == "decline" and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm that this enrollment is not right before saying no."))
+        if access.has_role(request.user, Role.NAVIGATOR):
+            return redirect("participants:detail", pk=enrollment.participant_id)
+        return redirect("participants:home")
     service = services.enrollment_link_confirm if answer == "confirm" else services.enrollment_link_decline
     try:
         service(enrollment=enrollment, by=request.user)

@@ -267,6 +267,17 @@ def test_a_participant_sees_who_at_which_organization_viewed_their_record(
     assert "Participant&#x27;s data download" not in body and "data download" not in body  # their own
 
 
+def test_the_viewers_table_box_is_a_focusable_labelled_region(client, navigator, maria):
+    client.force_login(navigator)
+    client.get(_detail(maria))
+    client.force_login(maria.user)
+    body = client.get(reverse("audit:record_viewers")).content.decode()
+    assert (
+        '<div class="table-responsive" tabindex="0" role="region" aria-label="Who has seen your record">'
+        in body
+    )
+
+
 def test_a_participant_sees_nobody_elses_trail(client, navigator, maria, participant):
     client.force_login(navigator)
     client.get(_detail(maria))

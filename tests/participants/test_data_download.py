@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers import services as employer_services
+from mtw_portal.notifications.models import Kind
+from mtw_portal.notifications.services import notify
 from participants import data_download, services
 from participants.models import BudgetLine, Participant
 from tests import factories
@@ -140,3 +142,20 @@ def test_someone_elses_rows_are_not_in_the_download(
     data = _download(client, participant).read("data.json").decode()
     assert "About someone else" not in data
     assert other_participant.email not in data
+
+
+def test_the_download_has_the_persons_own_notifications_and_not_other_inboxes(
+    client, participant, person, navigator
+):
+    notify(recipient=participant, kind=Kind.PROGRAM_ADMITTED, key="mine", context={})
+    notify(
+        recipient=navigator,
+        kind=Kind.QUEUE_NEW_PERSON,
+        key="theirs",
+        context={"name": "X"},
+        about=participant,
+    )
+    data = json.loads(_download(client, participant).read("data.json"))
+    inbox = data["records"]["notifications.Notification"]
+    assert [row["key"] for row in inbox] == ["mine"]
+    assert inbox[0]["recipient"] == participant.pk and inbox[0]["subject"]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from employers import services as employer_services
 from mtw_portal import access
 from mtw_portal.core.models import GrantSettings
 from mtw_portal.core.tables import Quarter
+from mtw_portal.notifications.models import Notification
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeSnapshot
 from participants import services
@@ -379,10 +381,13 @@ def test_anonymization_leaves_no_trace_of_the_person_but_every_count(
     for path in full_record["files"]:
         assert Path(path).read_bytes()
 
+    # Inbox items about the person (a navigator's "new request", an employer's "new applicant").
+    assert Notification.objects.filter(about=deactivated.user).exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.participant_anonymize(participant=deactivated, by=grant_staff)
 
     assert _where_the_person_remains(deactivated.user.pk) == []
+    assert not Notification.objects.filter(Q(about=deactivated.user) | Q(recipient=deactivated.user)).exists()
     # Files are gone from storage.
     for path in full_record["files"]:
         assert not Path(path).exists()

@@ -577,7 +577,7 @@ def test_demo_navigator_takes_logs_two_supports_and_writes_a_note_the_participan
 # --- A receipt is never dropped silently ----------------------------------------------------------
 
 
-def test_a_receipt_chosen_with_another_error_is_named_and_the_other_fields_are_kept(
+def test_a_receipt_chosen_with_another_error_is_kept_by_name_and_the_other_fields_are_kept(
     client, navigator, assigned, transportation
 ):
     client.force_login(navigator)
@@ -588,9 +588,9 @@ def test_a_receipt_chosen_with_another_error_is_named_and_the_other_fields_are_k
     )
     assert response.status_code == 200 and not SupportItem.objects.exists()
     form = response.context["form"]
-    assert form.errors["receipt"] == [
-        "Your receipt “fare-card.pdf” was not saved because of the errors on this form: choose it again."
-    ]
+    assert "receipt" not in form.errors
+    assert form.fields["receipt"].help_text == "“fare-card.pdf” is kept; choose another file to replace it."
+    assert form["pending_receipt"].value()
     assert form["description"].value() == "Metrobus to class" and form["amount"].value() == "2.25"
 
 
@@ -601,7 +601,7 @@ def test_a_form_error_without_a_receipt_adds_no_receipt_message(client, navigato
     assert "receipt" not in response.context["form"].errors
 
 
-def test_approving_a_request_with_an_error_names_the_receipt_to_choose_again(
+def test_approving_a_request_with_an_error_keeps_the_receipt_by_name(
     client, navigator, bus_request, transportation
 ):
     client.force_login(navigator)
@@ -612,4 +612,5 @@ def test_approving_a_request_with_an_error_names_the_receipt_to_choose_again(
         _approval(transportation, **{"approve-given_on": tomorrow}),
         {"approve-receipt": upload("r.pdf", PDF)},
     )
-    assert "“r.pdf”" in response.context["approve_form"].errors["receipt"][0]
+    form = response.context["approve_form"]
+    assert "receipt" not in form.errors and "“r.pdf” is kept" in form.fields["receipt"].help_text

@@ -11,6 +11,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
@@ -167,8 +168,8 @@ def pending(provider_member, brainstation, bootcamp, known):
     return Enrollment.objects.get(participant=known, cohort=bootcamp)
 
 
-def _answer(client, enrollment, answer):
-    return client.post(reverse("programs:enrollment_link_answer", args=[enrollment.pk, answer]))
+def _answer(client, enrollment, answer, **data):
+    return client.post(reverse("programs:enrollment_link_answer", args=[enrollment.pk, answer]), data)
 
 
 def test_the_participant_confirms_on_their_home_page_and_the_record_opens(
@@ -195,9 +196,21 @@ def test_their_navigator_confirms_on_the_participants_page(
     assert client.get(reverse("participants:detail", args=[known.pk])).status_code == 200
 
 
+def test_a_decline_without_confirmation_changes_nothing(client, known, pending):
+    client.force_login(known.user)
+    home = client.get(reverse("participants:home")).content.decode()
+    assert '<input type="hidden" name="confirm" value="yes">' in home  # the second step sends it
+    response = _answer(client, pending, "decline")
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.partner_declined_at is None and pending.partner_confirmed_at is None
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["Confirm that this enrollment is not right before saying no."]
+
+
 def test_a_decline_keeps_the_record_closed(client, known, pending, provider_member):
     client.force_login(known.user)
-    _answer(client, pending, "decline")
+    _answer(client, pending, "decline", confirm="yes")
     pending.refresh_from_db()
     assert pending.partner_declined_at is not None and pending.partner_confirmed_at is None
     client.force_login(provider_member)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from mtw_portal.accounts.models import Role
 from mtw_portal.notifications.models import (
     DIGEST_ROLES,
     KINDS_BY_ROLE,
@@ -14,10 +15,30 @@ from mtw_portal.notifications.models import (
 )
 from mtw_portal.notifications.sms import sms_number
 
+# Partners lose a deactivated person altogether (access.participants_visible_to): their inbox
+# items naming one are hidden while the person is deactivated (back if reactivated).
+PARTNER_ROLES = (Role.PROVIDER, Role.EMPLOYER)
+
 
 def notification_list(*, user) -> QuerySet[Notification]:
-    """``user``'s own notifications, newest first. Nobody sees another person's."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    """``user``'s own notifications, newest first. Nobody sees another person's; a provider or an
+    employer does not see those about a participant who is deactivated."""
+    notifications = Notification.objects.filter(recipient=user)
+    if getattr(user, "role", None) in PARTNER_ROLES:
+        notifications = notifications.exclude(about__participant__deactivated_at__isnull=False)
+    return notifications.order_by("-created_at", "-pk")
+
+
+def participants_named(notifications) -> list[int]:
+    """The ids of the participants these notifications name (``about``): the inbox notes it read them."""
+    ids = [n.about_id for n in notifications if n.about_id]
+    if not ids:
+        return []
+    return list(
+        Notification.objects.filter(pk__in=[n.pk for n in notifications], about__participant__isnull=False)
+        .values_list("about__participant", flat=True)
+        .distinct()
+    )
 
 
 def notification_for(*, user, pk: int) -> Notification:
@@ -28,7 +49,7 @@ def notification_for(*, user, pk: int) -> Notification:
 def unread_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return notification_list(user=user).filter(read_at=None).count()
 
 
 def kinds_for(user) -> tuple[str, ...]:

@@ -1,0 +1,90 @@
+"""What notifications tell about a participant, to whom, and what the trail records of it."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from employers import services as employer_services
+from mtw_portal.audit.models import ReadEvent
+from mtw_portal.core.models import GrantSettings
+from mtw_portal.notifications import services
+from mtw_portal.notifications.models import Kind, Notification
+from participants import services as participant_services
+from tests.notifications.conftest import items, mails_to
+
+INBOX = reverse("notifications:inbox")
+
+
+def _name(user):
+    return " ".join(user.display_name.split())
+
+
+def test_a_name_with_an_apostrophe_and_ampersand_reads_as_written_in_the_email_and_inbox(
+    committed, client, navigator
+):
+    with committed():
+        services.notify(
+            recipient=navigator,
+            kind=Kind.QUEUE_NEW_PERSON,
+            key="queue:x",
+            context={"name": "Ann O'Brien & Co", "organization": "OIC"},
+            url="/participants/caseload/",
+        )
+    [notification] = items(navigator)
+    assert "O'Brien & Co" in notification.subject
+    [message] = mails_to(navigator)
+    assert "O'Brien & Co" in message.subject and "O'Brien & Co" in message.body
+    client.force_login(navigator)
+    page = client.get(INBOX).content.decode()
+    assert "&amp;#x27;" not in page and "&amp;amp;" not in page
+
+
+def test_an_employers_digest_does_not_name_an_applicant_deactivated_since(
+    committed, applicant, opportunity, employer_member, grant_staff
+):
+    services.preferences_save(user=employer_member, choices={}, daily_digest=True)
+    with committed():
+        employer_services.application_create(participant=applicant, opportunity=opportunity)
+    participant_services.participant_deactivate(
+        participant=applicant, by=grant_staff, reason="Asked to leave"
+    )
+    services.digests_send()
+    assert all(_name(applicant.user) not in m.body for m in mails_to(employer_member))
+
+
+def test_an_employers_inbox_does_not_name_an_applicant_deactivated_since(
+    client, applicant, opportunity, employer_member, grant_staff
+):
+    employer_services.application_create(participant=applicant, opportunity=opportunity)
+    participant_services.participant_deactivate(
+        participant=applicant, by=grant_staff, reason="Asked to leave"
+    )
+    client.force_login(employer_member)
+    assert _name(applicant.user) not in client.get(INBOX).content.decode()
+
+
+def test_the_inbox_records_a_read_of_the_participants_it_names(
+    client, applicant, opportunity, employer_member
+):
+    employer_services.application_create(participant=applicant, opportunity=opportunity)
+    client.force_login(employer_member)
+    client.get(INBOX)
+    assert ReadEvent.objects.for_participant(applicant.pk).filter(user=employer_member).exists()
+
+
+def test_anonymizing_a_participant_deletes_the_notifications_naming_them(
+    applicant, opportunity, employer_member, grant_staff, settings
+):
+    """participant_anonymize itself (not only notifications_forget) scrubs the rows naming the person."""
+    employer_services.application_create(participant=applicant, opportunity=opportunity)
+    assert Notification.objects.filter(about=applicant.user).exists()
+    assert Notification.objects.filter(recipient=applicant.user).exists()
+    participant_services.participant_deactivate(
+        participant=applicant, by=grant_staff, reason="Asked to leave"
+    )
+    settings.MTW_RECORD_RETENTION_YEARS = 5
+    GrantSettings.objects.update_or_create(pk=1, defaults={"grant_end_date": date(2020, 6, 30)})
+    applicant.refresh_from_db()
+    participant_services.participant_anonymize(participant=applicant, by=grant_staff)
+    assert not Notification.objects.filter(about=applicant.user).exists()
+    assert not Notification.objects.filter(recipient=applicant.user).exists()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from mtw_portal.accounts.models import Role
+from mtw_portal import access
 from mtw_portal.notifications.models import (
     DIGEST_ROLES,
     KINDS_BY_ROLE,
@@ -15,17 +16,18 @@ from mtw_portal.notifications.models import (
 )
 from mtw_portal.notifications.sms import sms_number
 
-# Partners lose a deactivated person altogether (access.participants_visible_to): their inbox
-# items naming one are hidden while the person is deactivated (back if reactivated).
-PARTNER_ROLES = (Role.PROVIDER, Role.EMPLOYER)
-
 
 def notification_list(*, user) -> QuerySet[Notification]:
-    """``user``'s own notifications, newest first. Nobody sees another person's; a provider or an
-    employer does not see those about a participant who is deactivated."""
+    """``user``'s own notifications, newest first. Nobody sees another person's; an item naming a
+    participant (``about``) shows only while ``user`` may still see that person (access): a partner
+    loses a deactivated person, a navigator who moved loses the people of their former organization."""
     notifications = Notification.objects.filter(recipient=user)
-    if getattr(user, "role", None) in PARTNER_ROLES:
-        notifications = notifications.exclude(about__participant__deactivated_at__isnull=False)
+    try:
+        visible = access.participants_visible_to(user)
+    except PermissionDenied:  # a role without its membership: nobody
+        notifications = notifications.filter(about__isnull=True)
+    else:
+        notifications = notifications.filter(Q(about__isnull=True) | Q(about__participant__in=visible))
     return notifications.order_by("-created_at", "-pk")
 
 

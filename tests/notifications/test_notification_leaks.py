@@ -7,9 +7,11 @@ from django.urls import reverse
 from employers import services as employer_services
 from mtw_portal.audit.models import ReadEvent
 from mtw_portal.core.models import GrantSettings
+from mtw_portal.notifications import selectors as services_selectors
 from mtw_portal.notifications import services
 from mtw_portal.notifications.models import Kind, Notification
 from participants import services as participant_services
+from participants.models import Navigator
 from tests.notifications.conftest import items, mails_to
 
 INBOX = reverse("notifications:inbox")
@@ -88,3 +90,22 @@ def test_anonymizing_a_participant_deletes_the_notifications_naming_them(
     participant_services.participant_anonymize(participant=applicant, by=grant_staff)
     assert not Notification.objects.filter(about=applicant.user).exists()
     assert not Notification.objects.filter(recipient=applicant.user).exists()
+
+
+def test_a_navigator_who_moved_no_longer_reads_the_names_of_the_former_organizations_people(
+    client, navigator, applicant, united_way
+):
+    services.notify(
+        recipient=navigator,
+        kind=Kind.QUEUE_NEW_PERSON,
+        key="queue:moved",
+        context={"name": _name(applicant.user), "organization": "OIC"},
+        url="/participants/caseload/",
+        about=applicant.user,
+    )
+    client.force_login(navigator)
+    assert _name(applicant.user) in client.get(INBOX).content.decode()
+    Navigator.objects.filter(user=navigator).update(organization=united_way)
+    page = client.get(INBOX).content.decode()
+    assert _name(applicant.user) not in page
+    assert services_selectors.unread_count(user=navigator) == 0

@@ -109,3 +109,21 @@ def test_a_navigator_who_moved_no_longer_reads_the_names_of_the_former_organizat
     page = client.get(INBOX).content.decode()
     assert _name(applicant.user) not in page
     assert services_selectors.unread_count(user=navigator) == 0
+
+
+def test_a_navigators_digest_leaves_out_people_of_an_organization_they_left(
+    committed, navigator, applicant, united_way
+):
+    services.preferences_save(user=navigator, choices={}, daily_digest=True)
+    with committed():
+        services.notify(
+            recipient=navigator,
+            kind=Kind.QUEUE_NEW_PERSON,
+            key="queue:digest-moved",
+            context={"name": _name(applicant.user), "organization": "OIC"},
+            url="/participants/caseload/",
+            about=applicant.user,
+        )
+    Navigator.objects.filter(user=navigator).update(organization=united_way)
+    services.digests_send()
+    assert all(_name(applicant.user) not in m.body for m in mails_to(navigator))

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from employers import services as employer_services
@@ -127,3 +128,18 @@ def test_a_navigators_digest_leaves_out_people_of_an_organization_they_left(
     Navigator.objects.filter(user=navigator).update(organization=united_way)
     services.digests_send()
     assert all(_name(applicant.user) not in m.body for m in mails_to(navigator))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Open finding (attack12): the key of an application's news is its state, so after a "
+    "withdrawal and 'Apply again' a second interview invitation (or offer) is never told, and the "
+    "employer is not told the application is back.",
+)
+def test_a_second_interview_after_applying_again_is_told(application, employer_member):
+    applicant_user = application.participant.user
+    employer_services.application_move(application=application, by=employer_member, to_state="interviewing")
+    employer_services.application_withdraw(application=application, by=applicant_user)
+    employer_services.application_reapply(application=application, by=applicant_user)
+    employer_services.application_move(application=application, by=employer_member, to_state="interviewing")
+    assert len(items(applicant_user, Kind.JOB_APPLICATION_MOVED)) == 2

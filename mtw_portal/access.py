@@ -527,7 +527,11 @@ def placement_for(user, pk: int, *, edit: bool = False):
 
 
 def retention_checks_visible_to(user):
-    return RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
+    checks = RetentionCheck.objects.filter(placement__in=placements_visible_to(user))
+    if has_role(user, Role.EMPLOYER):
+        # Partners lose a deactivated person altogether (no reminder is sent about them either).
+        checks = checks.filter(placement__participant__deactivated_at__isnull=True)
+    return checks
 
 
 def can_record_retention_check(user, check) -> bool:

@@ -28,6 +28,7 @@ from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
 from mtw_portal.notifications.models import Kind
 from mtw_portal.notifications.services import notifications_forget, notify, notify_each
+from mtw_portal.notifications.sms import e164
 from participants.models import (
     BudgetLine,
     CaseNote,
@@ -124,6 +125,10 @@ def participant_intake_save(
         raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
     if participant.sms_opt_in and not participant.phone.strip():
         raise ValidationError({"sms_opt_in": _("Give your mobile number to receive text messages.")})
+    if participant.sms_opt_in and not e164(participant.phone):
+        raise ValidationError(
+            {"sms_opt_in": _("Give a mobile number we can text, with its area code, like 305-555-0100.")}
+        )
     if participant.consent_to_share != was_consenting:
         participant.consent_at = timezone.now()  # when the current answer was given (or withdrawn)
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id

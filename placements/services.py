@@ -22,6 +22,7 @@ from employers import services as employers_services
 from employers.models import JOB_KINDS, Employer, Kind
 from employers.services import employer_find_or_create
 from mtw_portal import access
+from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.core.batch import each_isolated
 from mtw_portal.core.changes import outcomes_changed
@@ -186,6 +187,10 @@ def retention_check_record(
     check = RetentionCheck.objects.select_for_update().get(pk=check.pk)
     if via_link and (check.link_used_at is not None or check.outcome):
         raise ValidationError(_("This link has already been used."))
+    if check.outcome and access.has_role(by, Role.EMPLOYER):
+        # The employer answers once, in the portal as through its link; a correction is the
+        # navigators' or grant staff's.
+        raise ValidationError(_("This check has already been answered."))
     if outcome not in RetentionCheck.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome from the list.")})
     if evidence not in RetentionCheck.Evidence.values:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from mtw_portal import access
 from mtw_portal.notifications.models import (
     DIGEST_ROLES,
     KINDS_BY_ROLE,
@@ -16,8 +18,29 @@ from mtw_portal.notifications.sms import sms_number
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
-    """``user``'s own notifications, newest first. Nobody sees another person's."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    """``user``'s own notifications, newest first. Nobody sees another person's; an item naming a
+    participant (``about``) shows only while ``user`` may still see that person (access): a partner
+    loses a deactivated person, a navigator who moved loses the people of their former organization."""
+    notifications = Notification.objects.filter(recipient=user)
+    try:
+        visible = access.participants_visible_to(user)
+    except PermissionDenied:  # a role without its membership: nobody
+        notifications = notifications.filter(about__isnull=True)
+    else:
+        notifications = notifications.filter(Q(about__isnull=True) | Q(about__participant__in=visible))
+    return notifications.order_by("-created_at", "-pk")
+
+
+def participants_named(notifications) -> list[int]:
+    """The ids of the participants these notifications name (``about``): the inbox notes it read them."""
+    ids = [n.about_id for n in notifications if n.about_id]
+    if not ids:
+        return []
+    return list(
+        Notification.objects.filter(pk__in=[n.pk for n in notifications], about__participant__isnull=False)
+        .values_list("about__participant", flat=True)
+        .distinct()
+    )
 
 
 def notification_for(*, user, pk: int) -> Notification:
@@ -28,7 +51,7 @@ def notification_for(*, user, pk: int) -> Notification:
 def unread_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return notification_list(user=user).filter(read_at=None).count()
 
 
 def kinds_for(user) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from mtw_portal.notifications.models import (
     NotificationPreference,
     NotificationSettings,
 )
+from mtw_portal.notifications.selectors import notification_list
 from mtw_portal.notifications.sms import sms_backend, sms_number
 
 logger = logging.getLogger(__name__)
@@ -286,9 +287,10 @@ def digest_send(*, user_id: int) -> bool:
     if user is None or not user.email or not wants_digest(user):
         return False
     off = set(NotificationPreference.objects.filter(user=user, email=False).values_list("kind", flat=True))
-    candidates = Notification.objects.filter(
-        recipient=user, emailed_at=None, included_in_digest_at=None
-    ).exclude(kind__in=off)
+    # What the inbox shows them: nothing naming someone they may no longer see.
+    candidates = (
+        notification_list(user=user).filter(emailed_at=None, included_in_digest_at=None).exclude(kind__in=off)
+    )
     ids = list(candidates.values_list("pk", flat=True))
     if not ids:
         return False

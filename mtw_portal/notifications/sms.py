@@ -101,10 +101,12 @@ def sms_number(user) -> str:
 
 
 def e164(phone: str) -> str:
-    """A phone number as providers want it: "305-555-0100" -> "+13055550100" (US numbers by default)."""
+    """A phone number as providers want it: "305-555-0100" -> "+13055550100" (US numbers by default);
+    "" for one that cannot be texted."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     if phone.strip().startswith("+"):
-        return "+" + digits if digits else ""
+        # E.164: a country code and a number, at most 15 digits (fewer than 8 is no mobile number).
+        return "+" + digits if 8 <= len(digits) <= 15 else ""
     if len(digits) == 10:
         return "+1" + digits
     if len(digits) == 11 and digits.startswith("1"):

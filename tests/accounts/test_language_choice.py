@@ -115,6 +115,21 @@ def test_the_switcher_needs_the_csrf_token(navigator):
     assert navigator.language == ""
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_switcher_never_sends_anyone_to_another_site(client, navigator, target):
+    client.force_login(navigator)
+    response = client.post(reverse("set_language"), {"language": "es", "next": target})
+    assert response.status_code in (204, 302)
+    assert "evil.example" not in response.get("Location", "")
+
+
+def test_the_switcher_takes_a_post_only(client, navigator):
+    client.force_login(navigator)
+    assert client.get(reverse("set_language"), {"language": "ht", "next": "/"}).status_code == 405
+    navigator.refresh_from_db()
+    assert navigator.language == ""
+
+
 def test_saving_the_profiles_preferred_language_saves_the_persons_language(client, participant):
     participant.language = "ht"
     participant.save()

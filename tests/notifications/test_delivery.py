@@ -211,6 +211,18 @@ def test_the_profile_refuses_text_messages_without_a_number(participant):
     assert "sms_opt_in" in refused.value.message_dict
 
 
+@pytest.mark.parametrize("phone", ["555-0100", "(305) 555-01", "+1"])
+def test_the_profile_refuses_text_messages_to_a_number_that_cannot_be_texted(participant, phone):
+    """A number the text-message backend cannot use (e164 gives nothing) would leave the person
+    opted in and never texted, without knowing it."""
+    record = factories.participant_record(participant)
+    with pytest.raises(ValidationError) as refused:
+        participant_services.participant_intake_save(
+            participant=record, first_name="Ana", last_name="Pérez", phone=phone, sms_opt_in=True
+        )
+    assert "sms_opt_in" in refused.value.message_dict
+
+
 def test_the_console_backend_logs_the_message(caplog, capsys):
     with caplog.at_level(logging.INFO, logger="mtw_portal.sms"):
         ConsoleSMSBackend().send(to="+13055550100", body="MTW Portal: hello")

@@ -507,6 +507,36 @@ def test_an_employer_without_the_outcome_is_told_to_choose_it(client, employer_m
     assert due_check(job).outcome == ""
 
 
+def test_an_employer_cannot_overwrite_a_check_already_answered(client, employer_member, navigator, job):
+    """Like the emailed link, the portal answers a check once: a navigator's outcome (with its
+    evidence) is not replaced by the employer's."""
+    check = due_check(job)
+    placement_services.retention_check_record(
+        check=check, outcome="employed", evidence="document", by=navigator
+    )
+    client.force_login(employer_member)
+    url = reverse("placements:retention_record", args=[check.pk])
+    client.post(url, {"outcome": "not_employed"})
+    check.refresh_from_db()
+    assert (check.outcome, check.evidence, check.recorded_by) == ("employed", "document", navigator)
+
+
+def test_an_employer_neither_sees_nor_answers_the_checks_of_a_deactivated_person(
+    client, employer_member, grant_staff, job
+):
+    """Partners lose a deactivated person altogether (their reminder is not sent either)."""
+    from participants import services as participant_services
+
+    check = due_check(job)
+    participant_services.participant_deactivate(participant=job.participant, by=grant_staff, reason="Left")
+    client.force_login(employer_member)
+    page = client.get(CHECKS_URL).content.decode()
+    assert job.participant.user.display_name not in page
+    url = reverse("placements:retention_record", args=[check.pk])
+    assert client.post(url, {"outcome": "not_employed"}).status_code == 404
+    assert due_check(job).outcome == ""
+
+
 def test_the_employer_home_links_to_its_checks_due(client, employer_member, job):
     client.force_login(employer_member)
     page = client.get(reverse("employers:home")).content.decode()

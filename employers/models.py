@@ -284,6 +284,8 @@ class Application(models.Model):
     )
     # Why it was declined (the applicant reads it) or withdrawn (the employer reads it, if given).
     decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    # How many times it was sent again after a withdrawal: each round's news is told again.
+    round = models.PositiveSmallIntegerField(_("times sent again"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

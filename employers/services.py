@@ -108,12 +108,17 @@ def _application_context(application) -> dict:
     }
 
 
+def _round_key(application, key: str) -> str:
+    return f"{key}:round{application.round}" if application.round else key
+
+
 def application_news_notify(*, application, what: str, kind: str, **context) -> None:
-    """Tell the applicant about their application (received, moved, hired), once per ``what``."""
+    """Tell the applicant about their application (received, moved, hired), once per ``what`` in
+    each round (an application sent again after a withdrawal starts a new round)."""
     notify(
         recipient=application.participant.user,
         kind=kind,
-        key=f"job_application:{application.pk}:{what}",
+        key=_round_key(application, f"job_application:{application.pk}:{what}"),
         context={**_application_context(application), **context},
         url=reverse("employers:my_applications"),
     )
@@ -528,7 +533,17 @@ def application_reapply(*, application, by):
     application.state = move.to_state
     application.decided_by = None
     application.decision_reason = ""
-    application.save(update_fields=["state", "decided_by", "decision_reason", "updated_at"])
+    application.round += 1
+    application.save(update_fields=["state", "decided_by", "decision_reason", "round", "updated_at"])
+    # The employer hears the application is back.
+    notify_each(
+        recipients=employer_members(application.opportunity.employer_id),
+        kind=NotificationKind.JOB_APPLICANT_NEW,
+        key=_round_key(application, f"job_application:{application.pk}:new"),
+        context=_application_context(application),
+        url=reverse("employers:applicants", args=[application.opportunity_id]),
+        about=application.participant.user,
+    )
     return application
 
 

@@ -112,7 +112,7 @@ class WithdrawForm(EndDateMixin):
 
 class NotAdmitForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why (the person reads it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -239,6 +239,7 @@ def _status_notify(enrollment: Enrollment, before: str) -> None:
             "program": program.name,
             "provider": program.provider.name,
             "start_date": _day(enrollment.cohort.start_date),
+            "reason": enrollment.note if enrollment.status == Status.NOT_ADMITTED else "",
         },
         url=reverse("participants:home"),
     )
@@ -289,6 +290,9 @@ def enrollment_enroll(*, enrollment: Enrollment, by) -> Enrollment:
 
 @transaction.atomic
 def enrollment_not_admit(*, enrollment: Enrollment, by, note: str = "") -> Enrollment:
+    """Not admitted, for good: it needs a reason, which the person reads (their notification)."""
+    if not note.strip():
+        raise ValidationError({"note": _("Tell the person why they were not admitted: they will read it.")})
     enrollment, before = _transition(enrollment, Status.NOT_ADMITTED)
     enrollment.status = Status.NOT_ADMITTED
     enrollment.note = note.strip() or enrollment.note

@@ -148,8 +148,11 @@ def test_admission_and_refusal_tell_the_participant_in_their_language(
     other = factories.participant_record(organization=oic)
     refused = program_services.enrollment_apply(participant=other, cohort=program_cohort)
     with committed():
-        program_services.enrollment_not_admit(enrollment=refused, by=provider_member)
-    assert_told_once(other.user, Kind.PROGRAM_NOT_ADMITTED)
+        program_services.enrollment_not_admit(
+            enrollment=refused, by=provider_member, note="The class is full; the next one starts in May."
+        )
+    _notification, message = assert_told_once(other.user, Kind.PROGRAM_NOT_ADMITTED)
+    assert "The class is full; the next one starts in May." in message.body
 
 
 def test_a_direct_enrollment_tells_the_participant(committed, participant, oic, program_cohort, navigator):

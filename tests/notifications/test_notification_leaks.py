@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from django.urls import reverse
 
 from employers import services as employer_services
@@ -130,16 +129,12 @@ def test_a_navigators_digest_leaves_out_people_of_an_organization_they_left(
     assert all(_name(applicant.user) not in m.body for m in mails_to(navigator))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open finding (attack12): the key of an application's news is its state, so after a "
-    "withdrawal and 'Apply again' a second interview invitation (or offer) is never told, and the "
-    "employer is not told the application is back.",
-)
 def test_a_second_interview_after_applying_again_is_told(application, employer_member):
     applicant_user = application.participant.user
     employer_services.application_move(application=application, by=employer_member, to_state="interviewing")
     employer_services.application_withdraw(application=application, by=applicant_user)
     employer_services.application_reapply(application=application, by=applicant_user)
+    # and the employer hears it is back
+    assert any(n.key.endswith(":round1") for n in items(employer_member, Kind.JOB_APPLICANT_NEW))
     employer_services.application_move(application=application, by=employer_member, to_state="interviewing")
     assert len(items(applicant_user, Kind.JOB_APPLICATION_MOVED)) == 2

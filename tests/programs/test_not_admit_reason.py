@@ -1,9 +1,8 @@
 """Not admitting someone to a class is final and affects them: like an employer's Decline, it
-should ask a reason the person reads, and a stray POST should change nothing."""
+asks a reason the person reads, and a stray POST changes nothing."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,12 +11,6 @@ from programs.models import Enrollment
 from tests import factories
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open finding (attack12): the provider's Not admit takes an optional note, so a POST with "
-    "an empty note refuses a person for good without a reason; whether the note is the person's to "
-    "read is a product decision (it is the enrollment's internal note today).",
-)
 def test_not_admitting_without_a_reason_changes_nothing(client, participant, brainstation):
     provider = factories.provider_user(provider=brainstation)
     cohort = factories.cohort(

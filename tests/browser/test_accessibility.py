@@ -17,7 +17,15 @@ PUBLIC_PAGES = [
 ]
 
 
+# True once no CSS transition is running: a button still fading into its hover colours (the mouse
+# rests on what was just clicked) has, mid-way, text nearly the colour of its background.
+TRANSITIONS_DONE = """() => document.getAnimations()
+  .every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')"""
+
+
 def _serious(page) -> list[str]:
+    """axe's serious and critical violations on the page as it settles (no transition under way)."""
+    page.wait_for_function(TRANSITIONS_DONE)
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"

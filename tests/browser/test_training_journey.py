@@ -4,7 +4,6 @@ with a credential; a navigator takes them from the queue, logs a $2.25 bus fare 
 payment and writes a note; the participant sees both supports on their home page."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -19,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def open_cohort(brainstation):
     program = factories.program(provider=brainstation, name="Data Analytics")
-    return factories.cohort(program=program, start_date=timezone.localdate() - timedelta(days=7), seats=20)
+    # It starts today: the last day it takes applications (a cohort that has started offers no Apply),
+    # and the first on which the provider may complete someone.
+    return factories.cohort(program=program, start_date=timezone.localdate(), seats=20)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from participants.models import PendingReceipt, SupportItem
+from participants.models import BudgetLine, PendingReceipt, SupportItem
 from programs.models import Enrollment
 from tests import factories
 from tests.browser.conftest import PHONE, log_in
@@ -23,6 +23,10 @@ def test_a_receipt_survives_an_error_and_is_saved_with_the_support(
     browser, portal, participant, oic, navigator, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A live-server test's database is emptied between tests: the reference budget line may be gone.
+    BudgetLine.objects.get_or_create(
+        code="transportation", defaults={"name": "Supportive services: transportation"}
+    )
     record = factories.participant_record(participant, organization=oic)
     record.navigator = navigator.navigator
     record.save(update_fields=["navigator"])

@@ -111,6 +111,9 @@ def test_search_finds_by_name_email_or_zip(client, navigator, oic, record, query
     )
     wanted.zip_code = "33150"
     wanted.save()
+    # The other record's name is random: fix it so that it cannot match the query by chance.
+    record.user.first_name, record.user.last_name = "Sharon", "Okafor"
+    record.user.save(update_fields=["first_name", "last_name"])
     client.force_login(navigator)
     response = client.get(CASELOAD, {"tab": "all", "q": query})
     assert list(response.context["page"].object_list) == [wanted]

@@ -57,10 +57,14 @@ messages: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es -l ht --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
-# Key pages against Django's floor at N participants (queries per page must not grow with N).
-N ?= 5000
+# The bench (README, "Benchmarks"): at each of SIZES participants, the key pages against the
+# logged-in floor, the roll-up against the hand-written SQL, a 10,000-row import and the mixed
+# load against gunicorn; the roll-up alone at ROLLUP_SIZES. PostgreSQL only (DATABASE_URL, one
+# database per size beside it, kept); writes bench/RESULTS.md. QUICK=1: a smoke run. Not in `make test`.
+SIZES ?= 1000 100000
+ROLLUP_SIZES ?= 1000000
 bench: $(VENV)/.installed
-	$(PY) bench/pages.py --participants $(N)
+	$(PY) bench/run.py --sizes "$(SIZES)" --rollup-sizes "$(ROLLUP_SIZES)" $(if $(filter 1,$(QUICK)),--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

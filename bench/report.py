@@ -143,6 +143,18 @@ def targets(runs: list[dict]) -> list[tuple[str, str, str]]:
         check(
             f"the roll-up within {MAX_ROLLUP_RATIO:g}x the hand-written SQL", None, "reference not available"
         )
+    compared = [run for run in runs if run.get("rollup") and run["rollup"].get("differences") is not None]
+    if compared:
+        differ = [
+            f"at {_n(run['participants'])}: {d}" for run in compared for d in run["rollup"]["differences"]
+        ]
+        check(
+            "the roll-up's counts equal the hand-written SQL's",
+            not differ,
+            "; ".join(differ[:5]) or f"equal at {', '.join(_n(run['participants']) for run in compared)}",
+        )
+    else:
+        check("the roll-up's counts equal the hand-written SQL's", None, "reference not available")
     million = [run for run in runs if run.get("rollup") and run["participants"] >= 1_000_000]
     if million:
         run = max(million, key=lambda run: run["participants"])

@@ -34,7 +34,7 @@ def _run(n: int, *, dashboard_ms: float, queries: int = 20, rows_per_s: float = 
             "requests": 30,
             "pages": [_page("catalogue", 20.0, 5.0, 8), _page("grant dashboard", dashboard_ms, 5.0, queries)],
         },
-        "rollup": {"repeats": 5, "rollup_s": 0.2, "reference_s": 0.1, "ratio": 2.0},
+        "rollup": {"repeats": 5, "rollup_s": 0.2, "reference_s": 0.1, "ratio": 2.0, "differences": []},
         "import": {
             "rows": 10_000,
             "seconds": 10_000 / rows_per_s,
@@ -61,6 +61,7 @@ def _status(runs: list[dict], target: str) -> str:
 def test_bench_targets_are_met_by_figures_within_them():
     runs = [_run(1_000, dashboard_ms=20.0), _run(100_000, dashboard_ms=22.0)]
     assert {status for _, status, _ in report.targets(runs)} == {"met", "not measured"}
+    assert _status(runs, "the roll-up's counts equal") == "met"
     assert _status(runs, "the roll-up under 10 s") == "not measured"  # no run at 1,000,000
 
 
@@ -72,6 +73,7 @@ def test_bench_targets_report_each_figure_beyond_its_target_as_not_met():
     big["load"]["mix"]["errors"] = 3
     big["load"]["ratio"] = 0.2
     big["rollup"]["ratio"] = 3.5
+    big["rollup"]["differences"] = ["enrolled: roll-up 10, reference 11"]
     million = {**copy.deepcopy(big), "participants": 1_000_000, "rollup_only": True}
     million["rollup"]["rollup_s"] = 12.0
     runs = [small, big, million]
@@ -79,6 +81,7 @@ def test_bench_targets_report_each_figure_beyond_its_target_as_not_met():
     assert _status(runs, "each page's multiple") == "NOT met"  # 6x at 100k over 4x at 1k
     assert _status(runs, "queries per page") == "NOT met"
     assert _status(runs, "the roll-up within 3x") == "NOT met"
+    assert _status(runs, "the roll-up's counts equal") == "NOT met"
     assert _status(runs, "the roll-up under 10 s") == "NOT met"
     assert _status(runs, "import at") == "NOT met"
     assert _status(runs, "under the mixed load at 100,000: 0 errors") == "NOT met"

@@ -373,3 +373,14 @@ def test_a_long_queue_says_more_than_the_cap(client, navigator, oic, settings):
     text = client.get(reverse("participants:caseload") + "?tab=queue").content.decode()
     assert "More than 3 participants" in text
     assert "3+" in text  # the queue's badge
+
+
+def test_the_read_trail_names_a_navigators_organization_without_a_query_of_its_own(client, navigator, oic):
+    from mtw_portal.audit.models import ReadEvent
+
+    _caseload_person(oic, navigator)
+    client.force_login(navigator)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("participants:caseload")).status_code == 200
+    assert ReadEvent.objects.get().organization == oic.name
+    assert not [q for q in captured.captured_queries if "organization__name" in q["sql"]]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
+from mtw_portal.core.paging import CappedPaginator as Paginator
 from placements.selectors import retention_due_counts
 from programs.selectors import training_of
 

@@ -119,6 +119,21 @@ def memberships_forget(user) -> None:
         setattr(user, _MEMBERSHIPS, None)
 
 
+def organization_name_of(user) -> str:
+    """The name of the organization ``user`` works for as a navigator, provider staff or employer
+    member ("" for other roles or without a membership): from the membership already read for this
+    request, so the audit trail's label costs no query on a page that checked access."""
+    for role, model, related in (
+        (Role.NAVIGATOR, Navigator, "organization"),
+        (Role.PROVIDER, ProviderStaff, "provider"),
+        (Role.EMPLOYER, EmployerMember, "employer"),
+    ):
+        if user.role == role:
+            membership = _membership(user, model, related)
+            return getattr(membership, related).name if membership is not None else ""
+    return ""
+
+
 def navigator_for(user) -> Navigator:
     if not has_role(user, Role.NAVIGATOR):
         raise PermissionDenied

@@ -289,6 +289,11 @@ class SupportItem(models.Model):
         ordering = ["-given_on", "-pk"]
         verbose_name = _("support item")
         verbose_name_plural = _("support items")
+        # The ledger reads its page newest first in this order; the awaiting list filters on state.
+        indexes = [
+            models.Index(fields=["-given_on", "-id"], name="supportitem_ledger_order"),
+            models.Index(fields=["state", "-given_on"], name="supportitem_state_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="participants_supportitem_amount_positive"

@@ -6,7 +6,6 @@ these views parse the request, call one service or selector, and render or redir
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,8 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
+from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import capped_count
 from participants import selectors, services
 from participants.forms import (
     BulkAssignForm,
@@ -72,6 +73,7 @@ def caseload(request):
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     staff = access.is_grant_staff(request.user)
+    queue_count, queue_more = capped_count(selectors.participant_list(viewer=request.user, scope="queue"))
     return render(
         request,
         "participants/caseload.html",
@@ -83,7 +85,8 @@ def caseload(request):
             "query": query,
             "sort": sort or "name",
             "page": page,
-            "queue_count": selectors.participant_list(viewer=request.user, scope="queue").count(),
+            "queue_count": queue_count,
+            "queue_count_more": queue_more,
             "bulk_form": BulkAssignForm(viewer=request.user, staff=staff)
             if tab == "queue" and (navigator or staff)
             else None,

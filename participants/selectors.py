@@ -156,10 +156,10 @@ def support_totals(*, items: QuerySet[SupportItem]) -> dict:
         row["type"]: row
         for row in approved.values("type").annotate(total=Sum("amount"), count=Count("pk")).order_by("type")
     }
-    overall = approved.aggregate(total=Coalesce(Sum("amount"), ZERO), count=Count("pk"))
+    # The overall figures are the sum of the per-type ones: one pass over the items, not two.
     return {
-        "total": overall["total"],
-        "count": overall["count"],
+        "total": sum((row["total"] for row in by_type.values()), ZERO),
+        "count": sum(row["count"] for row in by_type.values()),
         "by_type": [
             (
                 value,

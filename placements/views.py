@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, id_param, next_url
+from mtw_portal.core.paging import CappedPaginator as Paginator
 from mtw_portal.imports import pages as import_pages
 from placements import selectors, services
 from placements.forms import (

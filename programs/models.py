@@ -233,6 +233,9 @@ class Enrollment(models.Model):
         ordering = ["-cohort__start_date", "pk"]
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
+        # Seats taken and applications waiting are counted per cohort by status (catalogue, the
+        # provider's programs): index-only scans of the cohort's rows.
+        indexes = [models.Index(fields=["cohort", "status"], name="enrollment_cohort_status")]
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "cohort"], name="programs_enrollment_once_per_cohort"

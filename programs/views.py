@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, id_param
+from mtw_portal.core.paging import CappedPaginator as Paginator
 from programs import selectors, services
 from programs.forms import (
     CatalogueFilterForm,

@@ -75,6 +75,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        # Lists ordered by name (the caseload, the queue) read people in this order and stop at a page.
+        indexes = [models.Index(fields=["last_name", "first_name"], name="user_name_order")]
 
     def refresh_from_db(self, *args, **kwargs):
         # Reloaded from the database: so are the memberships (mtw_portal.access keeps them on the

@@ -4,7 +4,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.paging import CappedPaginator as Paginator
 
 PAGE_SIZE = 25
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from auditlog.models import LogEntry
 from django.db import connection, transaction
 
-from mtw_portal.accounts.models import Role, User
+from mtw_portal import access
 from mtw_portal.audit.models import ReadEvent, ReadEventParticipant, ReadKind
 from mtw_portal.audit.selectors import participant_change_filter
 from mtw_portal.clientip import client_ip
@@ -28,13 +28,6 @@ __all__ = [
 ]
 
 _PENDING = "_audit_reads"
-
-# Where each role's organization is, from the user: (membership, organization) relations.
-_ORGANIZATION_NAME = {
-    Role.NAVIGATOR: "navigator__organization__name",
-    Role.PROVIDER: "provider_staff__provider__name",
-    Role.EMPLOYER: "employer_member__employer__name",
-}
 
 
 def record_view(request, *, kind: str, participants: Iterable = ()) -> None:
@@ -59,13 +52,6 @@ def mask_note(value) -> str:
     return "[hidden]"
 
 
-def _organization_label(user) -> str:
-    lookup = _ORGANIZATION_NAME.get(user.role)
-    if lookup is None:
-        return ""
-    return User.objects.filter(pk=user.pk).values_list(lookup, flat=True).first() or ""
-
-
 def flush(request) -> int:
     """Write the request's notes: one insert of the reads, one of the participants they showed.
     Returns how many reads were written."""
@@ -80,7 +66,7 @@ def flush(request) -> int:
     common = {
         "user_id": user.pk if user else None,
         "role": user.role if user else "",
-        "organization": _organization_label(user)[:200] if user else "",
+        "organization": access.organization_name_of(user)[:200] if user else "",
         "ip": client_ip(request)[:45],
         "url_name": (match.view_name if match else "")[:100],
         # The path only: a query string may hold a name typed into a search box.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mtw_portal import access
@@ -27,7 +27,11 @@ def notification_list(*, user) -> QuerySet[Notification]:
     except PermissionDenied:  # a role without its membership: nobody
         notifications = notifications.filter(about__isnull=True)
     else:
-        notifications = notifications.filter(Q(about__isnull=True) | Q(about__participant__in=visible))
+        # One probe per notification through the participant's user index (an EXISTS, not an IN over
+        # every participant ``user`` may see: that reads the whole table for grant staff).
+        notifications = notifications.filter(
+            Q(about__isnull=True) | Exists(visible.filter(user_id=OuterRef("about_id")))
+        )
     return notifications.order_by("-created_at", "-pk")
 
 

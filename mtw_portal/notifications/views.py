@@ -1,7 +1,6 @@
 """The inbox (/notifications/) and the settings page (/notifications/settings/): each person's own."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
+from mtw_portal.core.paging import CappedPaginator as Paginator
 from mtw_portal.notifications import selectors, services
 from mtw_portal.notifications.forms import PreferencesForm
 

@@ -535,8 +535,12 @@ class Lane:
         return self.number(self.k)
 
 
+OPPORTUNITY_NOTE = "is hiring. Coalition graduates encouraged to apply."
+DEMO_EMPLOYERS = ("UKG", "Kaseya")  # the demo employers' accounts see applicants too
+
+
 def _employers(world: World) -> None:
-    world.employers = []
+    world.employers = list(Employer.objects.filter(name__in=DEMO_EMPLOYERS).order_by("name"))
     for place, (trade, industry) in itertools.product(EMPLOYER_PLACES, EMPLOYER_TRADES):
         name = f"{place} {trade}"
         employer = Employer.objects.filter(name__iexact=name).first()
@@ -563,7 +567,7 @@ def _opportunity(world: World, o: int) -> Opportunity:
                 employer=employer,
                 kind=kind,
                 title=rng.choice(JOB_TITLES[kind]),
-                description=f"{employer.name} is hiring. Coalition graduates encouraged to apply.",
+                description=f"{employer.name} {OPPORTUNITY_NOTE}",
                 location="Miami, FL",
                 is_remote=kind == Kind.MICRO_INTERNSHIP,
                 hourly_wage=wage,
@@ -626,8 +630,9 @@ def _world(n: int) -> World:
     world.budget_lines = {b.code: b for b in BudgetLine.objects.all()}
     world.standards = list(GoodJobStandard.objects.order_by("effective_from"))
     _employers(world)
-    scale_employers = [e.pk for e in world.employers]
-    world.opportunities = list(Opportunity.objects.filter(employer_id__in=scale_employers).order_by("pk"))
+    world.opportunities = list(
+        Opportunity.objects.filter(description__endswith=OPPORTUNITY_NOTE).order_by("pk")
+    )
     return world
 
 
@@ -733,7 +738,8 @@ class People:
         anchor = world.anchor
         navigator = world.navigators[bisect_right(world.caseload_ends, i)]
         first_start = min(c.start_date for c in cohorts)
-        intake_day = min(first_start - timedelta(days=_randint(rng, 30, 90)), anchor)
+        # The intake comes before any application (applications are made 3 to 6 weeks before a start).
+        intake_day = min(first_start - timedelta(days=_randint(rng, 45, 120)), anchor - timedelta(days=5))
         user_id = len(rows.users)  # a placeholder index: real ids are given in ``write``
         joined = _at(intake_day, 9)
         language = _pick(rng, LANGUAGE)

@@ -89,6 +89,8 @@ def test_every_record_holds_the_invariants_the_portal_relies_on(people):
     assert not enrollments.filter(end_date__gt=today).exists()
     assert not enrollments.filter(status__in=Enrollment.ENROLLED_STATUSES, enrolled_on=None).exists()
     assert not enrollments.filter(status=Status.COMPLETED, cohort__end_date__gt=today).exists()
+    # No one applies before their intake (the portal asks for it first).
+    assert not enrollments.filter(applied_at__lt=F("participant__intake_completed_at")).exists()
     # Applications are confirmed links; provider-made ones may wait for the person.
     assert not enrollments.filter(origin=Enrollment.Origin.APPLICATION, partner_confirmed_at=None).exists()
     assert enrollments.filter(partner_confirmed_at=None).exists()
@@ -122,6 +124,8 @@ def test_every_record_holds_the_invariants_the_portal_relies_on(people):
         if placement.application_id:
             assert placement.application.state == Application.State.HIRED
             assert placement.application.participant_id == placement.participant_id
+    # The demo employers' accounts have generated applicants too.
+    assert Application.objects.filter(participant__in=people, opportunity__employer__name="UKG").exists()
     assert {p.kind for p in placements} >= {"full_time", "part_time", "apprenticeship", "internship"}
     assert placements.filter(is_good_job=True).exists() and placements.filter(is_good_job=False).exists()
     # Retention checks: 90 and 180 days for each job, none for internships; answered only once due.

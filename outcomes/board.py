@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.models import PilotProject
 from coalition.selectors import coalition_counts
-from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
+from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table, Text
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
 from outcomes.measures import measure
@@ -212,7 +212,7 @@ class Board:
         return pace_math.funnel(figures)
 
     def funnel(self) -> Table:
-        note = _("Figures of the last roll-up.") if not self.provider else _("Figures of today.")
+        note = _("Figures of the last roll-up.")
         table = Table(
             "funnel",
             _("People at each step, and their share of those enrolled"),
@@ -374,8 +374,9 @@ class Board:
         )
         figures = {row.pop("quarter"): row for row in self._grouped("quarter", annotate={"quarter": bucket})}
         for quarter in quarters:
+            label = Text(_("%(year)s Q%(number)s"), year=quarter.year, number=quarter.number)
             self._add_training_row(
-                table, str(quarter), quarter.label, figures.get(str(quarter), {}), {"quarter": str(quarter)}
+                table, str(quarter), label, figures.get(str(quarter), {}), {"quarter": str(quarter)}
             )
         return table
 
@@ -400,7 +401,7 @@ class Board:
         field = breakdown["field"]
         table = Table(
             f"equity-{field}",
-            _("Outcomes by %(name)s") % {"name": breakdown["label"]},
+            Text(_("Outcomes by %(name)s"), name=breakdown["label"]),
             [
                 Column("group", _("Group"), "text"),
                 Column("enrolled", _("Enrolled"), none_text=SUPPRESSED),
@@ -412,7 +413,7 @@ class Board:
                 Column("good_job_gap", _("Gap (percentage points)"), "points", none_text=SUPPRESSED),
             ],
         )
-        table.sheet = _("By %(name)s") % {"name": breakdown["label"]}
+        table.sheet = Text(_("By %(name)s"), name=breakdown["label"])
         for row in [*breakdown["rows"], breakdown["overall"]]:
             overall = row is breakdown["overall"]
             group = {} if overall else {"field": field, "value": row["key"]}
@@ -600,7 +601,7 @@ class Board:
         for status, label in PilotProject.Status.choices:
             table.add(
                 f"pilots_{status}",
-                _("Pilot projects: %(status)s") % {"status": label},
+                Text(_("Pilot projects: %(status)s"), status=label),
                 counts["pilots_by_status"].get(status, 0),
             )
         return table

@@ -4,7 +4,8 @@ A dashboard cell carries the query parameters of its figure (``Cell.drill``): a 
 of ``measures.MEASURES``) and the filters of its row. ``drill_parse`` checks them (anything
 unknown or malformed: ``None``, so the page answers 404) and ``drill_people`` lists the people,
 with the very conditions that counted them, so the list's length is the number that was clicked
-(for the live tables; the funnel's figures are the last roll-up's, the list is of today).
+(the figures are the last roll-up's, ``outcomes.stored``; the list is of now, so right after
+a roll-up the two agree).
 
 Parameters:
     measure    one of MEASURES (required)
@@ -37,14 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from mtw_portal.core.forms import id_param
 from mtw_portal.core.tables import Column, Quarter, Table
 from mtw_portal.core.validators import has_control_characters
-from outcomes.breakdowns import (
-    DEMOGRAPHIC_FIELDS,
-    NOT_ANSWERED,
-    OTHER_ZIPS,
-    equity_breakdown,
-    top_zip_codes,
-    zip_breakdown,
-)
+from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS, top_zip_codes
 from outcomes.measures import MEASURES, measure
 from participants.models import Participant, SupportType
 from programs.models import Enrollment, Program, Provider, WithdrawalReason
@@ -151,8 +145,12 @@ def drill_parse(params) -> Drill | None:
     return drill
 
 
-def drill_people(drill: Drill, *, as_of: date, visible: QuerySet | None = None) -> QuerySet:
-    """The participants behind the figure, among ``visible`` (the access module's set)."""
+def drill_people(
+    drill: Drill, *, as_of: date, visible: QuerySet | None = None, tables: list[dict] | None = None
+) -> QuerySet:
+    """The participants behind the figure, among ``visible`` (the access module's set).
+    ``tables``: the stored grant tables, whose ZIP code breakdown names the ZIP codes with a row of
+    their own ("other" is the rest); without them, they are counted now."""
     people = visible if visible is not None else Participant.objects.all()
     condition = measure(drill.measure).person(as_of, drill.scope, **drill.options)
     if drill.within_enrolled:
@@ -160,29 +158,37 @@ def drill_people(drill: Drill, *, as_of: date, visible: QuerySet | None = None) 
     if drill.group is not None:
         name, value = drill.group
         if name == "zip_code" and value == "other":
-            condition &= ~Q(zip_code="") & ~Q(zip_code__in=top_zip_codes(as_of, drill.scope or None))
+            condition &= ~Q(zip_code="") & ~Q(zip_code__in=_top_zip_codes(drill, as_of, tables))
         else:
             condition &= Q(**{name: value})
     return people.filter(condition)
 
 
-def drill_is_shown(drill: Drill, *, as_of: date) -> bool:
-    """Whether the figure is one its table shows. A group's figure (``field``/``value``) is the
-    cell of the breakdown for the drill's scope: hidden by suppression (or a measure no breakdown
-    shows, or a ZIP code without a row of its own), it is not; one query. Any other figure is."""
+def _top_zip_codes(drill: Drill, as_of: date, tables: list[dict] | None) -> list[str]:
+    if tables is None or drill.scope:
+        return top_zip_codes(as_of, drill.scope or None)
+    table = next((t for t in tables if t["key"] == "equity-zip_code"), {"rows": []})
+    return [row["key"] for row in table["rows"] if row["key"] not in ("", "other")]
+
+
+def drill_is_shown(drill: Drill, *, tables: list[dict]) -> bool:
+    """Whether the figure is one the stored grant dashboard shows (``tables``: its stored
+    ``data["tables"]``, ``outcomes.stored``). A group's figure (``field``/``value``) is the cell of
+    the stored breakdown: hidden by suppression, or a measure no breakdown shows, or a ZIP code
+    without a row of its own, or a group within a scope (no stored table has one), it is not.
+    Any other figure is. Reads no participant."""
     if drill.group is None:
         return True
     column = GROUP_COLUMNS.get(drill.measure)
-    if column is None:
+    if column is None or drill.scope:
         return False
     name, value = drill.group
-    scope = drill.scope or None
-    if name == "zip_code":
-        breakdown = zip_breakdown(as_of=as_of, scope=scope)
-    else:
-        breakdown = equity_breakdown(name, as_of=as_of, scope=scope)
-    row = next((row for row in breakdown["rows"] if row["key"] == value), None)
-    return row is not None and row[column] is not None
+    table = next((t for t in tables if t["key"] == f"equity-{name}"), None)
+    if table is None:
+        return False
+    index = [c["key"] for c in table["columns"]].index(column)
+    row = next((r for r in table["rows"] if r["key"] == value), None)
+    return row is not None and row["values"][index] is not None
 
 
 def drill_people_table(drill: Drill, people) -> Table:

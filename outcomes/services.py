@@ -15,8 +15,11 @@ from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.models import GrantSettings
 from mtw_portal.core.queue import enqueue_later
 from mtw_portal.core.services import GRANT_SETTINGS_PK, grant_settings
+from outcomes import stored
 from outcomes.models import OutcomeSnapshot
 from outcomes.rollup import outcomes_compute
+from outcomes.selectors import outcome_snapshot_history
+from reports.drafts import drafts_data
 
 # Any constant shared by every roll-up: the key of PostgreSQL's transaction-level advisory lock.
 _ROLLUP_LOCK_KEY = 7_260_001
@@ -32,7 +35,8 @@ def _rollup_lock() -> None:
 
 
 def outcomes_rollup(*, as_of=None):
-    """Compute the outcome figures and store them as the snapshot of ``as_of`` (today by default).
+    """Compute the outcome figures and store them as the snapshot of ``as_of`` (today by default),
+    with every table the dashboards and the funder's draft reports show (``outcomes.stored``).
 
     Idempotent: runs are serialized by a lock and each replaces the day's row (one per date, the
     history), so two at once store the same figures; a run killed midway wrote nothing, since the
@@ -54,6 +58,10 @@ def outcomes_rollup(*, as_of=None):
                 data=data, computed_at=timezone.now(), run_count=F("run_count") + 1
             )
             snapshot.refresh_from_db()
+        scopes = stored.board_scopes(as_of, snapshots=outcome_snapshot_history(), grant=grant)
+        for quarter, data in drafts_data(as_of).items():
+            scopes[stored.report_scope(quarter)] = data
+        stored.tables_store(snapshot, scopes)
     return snapshot
 
 

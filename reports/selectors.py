@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from mtw_portal.core.tables import Quarter
+from outcomes.stored import OpenPage, report_scope, stored_tables
 from programs.models import Enrollment
 from reports.models import FunderReport
-from reports.quarterly import ParticipantRows, funder_report_data, funder_report_tables, tables_from_data
+from reports.quarterly import ParticipantRows, period_end, tables_from_data
 
 
 def funder_report_get(*, quarter):
@@ -37,34 +38,54 @@ def funder_report_quarters(*, today=None, count: int = 8) -> list[dict]:
     ]
 
 
+def funder_report_draft(*, quarter):
+    """``quarter``'s draft as the last roll-up stored it (``outcomes.stored``), or None when none
+    is stored (before the first roll-up, or a quarter outside the report list): one query."""
+    return stored_tables(report_scope(quarter))
+
+
+def _with_participants(data: dict, rows) -> dict:
+    return {
+        **data,
+        "tables": [
+            {**table, "rows": rows} if table["key"] == "participants" else table
+            for table in data.get("tables", [])
+        ],
+    }
+
+
 def funder_report_tables_for(*, quarter):
-    """``quarter``'s report as shown: (the submitted report or None, its tables). A submitted report
-    comes from what was stored; a draft is computed now."""
+    """``quarter``'s report as downloaded: (the submitted report or None, its tables). A submitted
+    report comes from what was stored at submission; a draft from what the last roll-up stored,
+    with the whole participant list read now (one query; empty tables when nothing is stored)."""
     report = funder_report_get(quarter=quarter)
     if report is not None:
         return report, tables_from_data(report.data)
-    return None, funder_report_tables(quarter)
+    draft = funder_report_draft(quarter=quarter)
+    if draft is None:
+        return None, []
+    until = period_end(quarter, timezone.localdate())
+    rows = list(ParticipantRows(quarter)[:]) if until >= quarter.start else []
+    return None, tables_from_data(_with_participants(draft.data, rows))
 
 
 def funder_report_page(*, quarter, page, per_page: int):
     """``quarter``'s report for its page: (the submitted report or None, its tables, the page of
-    the participant list shown). The participant table holds that page's rows only; a draft reads
-    them with LIMIT and OFFSET, so the page's cost does not grow with the number of people."""
+    the participant list shown, the stored draft or None). The participant table holds that page's
+    rows only. A draft's tables are the last roll-up's; its participant list is read now with
+    LIMIT and OFFSET (one row more than the page, ``OpenPage``), never counted whole, so the
+    page's cost does not grow with the number of people."""
     report = funder_report_get(quarter=quarter)
     if report is not None:
         data = report.data
         listed = next((t for t in data.get("tables", []) if t["key"] == "participants"), None)
-        rows = listed["rows"] if listed else []
-    else:
-        data = funder_report_data(quarter, participants=False)
-        rows = ParticipantRows(quarter)
-    shown = Paginator(rows, per_page).get_page(page)
-    page_rows = list(shown.object_list)
-    tables = [
-        {**table, "rows": page_rows} if table["key"] == "participants" else table
-        for table in data.get("tables", [])
-    ]
-    return report, tables_from_data({**data, "tables": tables}), shown
+        shown = Paginator(listed["rows"] if listed else [], per_page).get_page(page)
+        return report, tables_from_data(_with_participants(data, list(shown.object_list))), shown, None
+    draft = funder_report_draft(quarter=quarter)
+    if draft is None:
+        return None, [], None, None
+    shown = OpenPage(ParticipantRows(quarter), page, per_page)
+    return None, tables_from_data(_with_participants(draft.data, shown.object_list)), shown, draft
 
 
 def report_participant_ids(tables) -> list[int]:

@@ -14,6 +14,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.tables import Quarter, table_response, workbook_response
+from outcomes.stored import rollup_pending_until
 from reports import selectors, services
 from reports.quarterly import TABLE_KEYS, shown
 
@@ -39,7 +40,7 @@ def report_list(request):
 @access.role_required(Role.STAFF)
 def report_detail(request, quarter: str):
     quarter = _quarter(quarter)
-    report, tables, page = selectors.funder_report_page(
+    report, tables, page, draft = selectors.funder_report_page(
         quarter=quarter, page=request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE
     )
     record_view(request, kind=ReadKind.LIST, participants=selectors.report_participant_ids(tables))
@@ -51,6 +52,10 @@ def report_detail(request, quarter: str):
             "report": report,
             "tables": [shown(table, page=page if table.key == "participants" else None) for table in tables],
             "ended": quarter.end < timezone.localdate(),
+            "stored": draft,
+            "computed_at": draft.computed_at if draft else None,
+            "pending_until": rollup_pending_until() if report is None else None,
+            "participants_count": draft.data.get("participants_count") if draft else None,
         },
     )
 
@@ -74,6 +79,8 @@ def report_submit(request, quarter: str):
 def report_xlsx(request, quarter: str):
     quarter = _quarter(quarter)
     _report, tables = selectors.funder_report_tables_for(quarter=quarter)
+    if not tables:
+        raise Http404  # a draft no roll-up has stored yet: its page says so
     record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids(tables))
     return workbook_response(tables, _filename(quarter))
 

@@ -316,3 +316,22 @@ class Quarter:
     def label(self) -> str:
         """The quarter as people read it, in the current language: "2026 Q3"."""
         return str(_("%(year)s Q%(number)s") % {"year": self.year, "number": self.number})
+
+
+class Text:
+    """A translatable text with named values, translated when shown (``str()``), not when built:
+    ``Text(_("Outcomes by %(name)s"), name=field.verbose_name)``. A stored table keeps the message
+    and its values (``outcomes.stored``), so it is shown in each viewer's language."""
+
+    def __init__(self, message, **values):
+        self.message = message
+        self.values = values
+
+    def __str__(self) -> str:
+        return str(self.message) % {name: str(value) for name, value in self.values.items()}
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))

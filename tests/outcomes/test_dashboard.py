@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes import services as outcome_services
+from outcomes import stored
 from outcomes.models import OutcomeSnapshot
 from outcomes.pace import funnel, pace
 
@@ -116,6 +117,10 @@ def test_staff_see_progress_funnel_and_history(client, grant_staff, snapshots):
     grant = outcome_services.grant_settings()
     grant.grant_end_date = timezone.localdate() + timedelta(days=304)
     grant.save()
+    # What the roll-up stores with these snapshots (their figures are made up: no roll-up counts them).
+    stored.tables_store(
+        snapshots[-1], stored.board_scopes(timezone.localdate(), snapshots=snapshots, grant=grant)
+    )
     client.force_login(grant_staff)
     response = client.get(reverse("outcomes:dashboard"))
     assert response.status_code == 200
@@ -153,7 +158,9 @@ def test_dashboard_without_any_snapshot_shows_the_notice(client, grant_staff):
     client.force_login(grant_staff)
     response = client.get(reverse("outcomes:dashboard"))
     assert response.status_code == 200
-    assert "No roll-up yet" in response.content.decode()
+    assert 'data-figures-state="none"' in response.content.decode()
+    assert "No roll-up has stored these figures yet" in response.content.decode()
+    assert "data-table=" not in response.content.decode()  # no table, nothing wrong
     assert "chart.umd.min.js" not in response.content.decode()
 
 

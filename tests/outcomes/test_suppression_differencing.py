@@ -18,6 +18,7 @@ import csv
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,8 @@ def read_tables(client, url_name: str) -> dict[str, dict[str, dict[str, str]]]:
 
 
 def releases(client, grant_staff, provider_member) -> dict:
+    """The tables as released: stored by a roll-up, then downloaded."""
+    call_command("rollup_outcomes", stdout=None)
     client.force_login(grant_staff)
     grant = read_tables(client, "outcomes:dashboard_table")
     client.force_login(provider_member)

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core import signing
@@ -25,6 +26,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.services import invitation_create, invitations_create_for_new
 from mtw_portal.audit.services import change_history_forget_participant, change_history_record_created
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
 from mtw_portal.notifications.models import Kind
@@ -577,7 +579,9 @@ def participant_build_invited(*, email: str, first_name: str, last_name: str, zi
     user = User(
         email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.PARTICIPANT
     )
-    user.set_unusable_password()
+    # What set_unusable_password() stores ("!" and 40 random characters: no hash ever matches it),
+    # drawn in one call instead of 40 (a tenth of the import's time at 10,000 new people).
+    user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
     user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     participant = Participant(user=user, zip_code=zip_code.strip())
     participant.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
@@ -590,8 +594,9 @@ def participants_create_invited(*, people: list[tuple], by=None) -> list[Partici
     accounts, their email addresses and participant records, their change history and invitations in
     a few inserts, whatever their number, and ONE task after the commit that sends every invitation.
     ``people``: (user, participant) pairs from :func:`participant_build_invited`."""
-    users = User.objects.bulk_create([user for user, _participant in people], batch_size=1000)
-    EmailAddress.objects.bulk_create(
+    users = bulk_insert(User, [user for user, _participant in people], batch_size=1000)
+    bulk_insert(
+        EmailAddress,
         [EmailAddress(user=user, email=user.email, primary=True, verified=False) for user in users],
         batch_size=1000,
     )
@@ -599,7 +604,7 @@ def participants_create_invited(*, people: list[tuple], by=None) -> list[Partici
     for user, participant in zip(users, (p for _user, p in people), strict=True):
         participant.user = user
         participants.append(participant)
-    Participant.objects.bulk_create(participants, batch_size=1000)
+    bulk_insert(Participant, participants, batch_size=1000)
     change_history_record_created([*users, *participants])
     invitations_create_for_new(users=users, created_by=by)
     return participants

@@ -15,6 +15,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.audit.services import change_history_record_created
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.notifications.models import Kind
 from mtw_portal.notifications.services import day_text, notify, notify_each
@@ -520,8 +521,9 @@ def enrollments_roster_create(*, enrollments: list[Enrollment], by) -> list[Enro
     already linked to the provider); the figures' refresh requested once."""
     if not enrollments:
         return enrollments
-    Enrollment.objects.bulk_create(enrollments, batch_size=1000)
-    EnrollmentEvent.objects.bulk_create(
+    bulk_insert(Enrollment, enrollments, batch_size=1000)
+    bulk_insert(
+        EnrollmentEvent,
         [
             EnrollmentEvent(
                 enrollment=enrollment,
@@ -547,7 +549,7 @@ def enrollments_roster_create(*, enrollments: list[Enrollment], by) -> list[Enro
         for enrollment in enrollments
         if (wanted := getattr(enrollment, "roster_new_credential", None))
     ]
-    Credential.objects.bulk_create(credentials, batch_size=1000)
+    bulk_insert(Credential, credentials, batch_size=1000)
     change_history_record_created([*enrollments, *credentials])
     for enrollment in enrollments:
         _status_notify(enrollment, "")  # nothing for a link awaiting the person's confirmation

@@ -21,6 +21,7 @@ from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, Role
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.accounts.signals import role_granted
 from mtw_portal.core.batch import each_isolated
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.queue import enqueue_on_commit
 
 _INVITATION_SALT = "mtw_portal.accounts.invitation"
@@ -120,15 +121,18 @@ def invitations_create_for_new(*, users: list[User], created_by: User | None) ->
     Only for accounts created in the same transaction: they have no earlier link to expire and no
     usable password (``invitation_create`` checks both, one person at a time)."""
     now = timezone.now()
-    invitations = Invitation.objects.bulk_create(
-        Invitation(
-            user=user,
-            created_by=created_by,
-            nonce=secrets.token_urlsafe(24),
-            created_at=now,
-            expires_at=now + timedelta(days=settings.MTW_INVITATION_DAYS),
-        )
-        for user in users
+    invitations = bulk_insert(
+        Invitation,
+        [
+            Invitation(
+                user=user,
+                created_by=created_by,
+                nonce=secrets.token_urlsafe(24),
+                created_at=now,
+                expires_at=now + timedelta(days=settings.MTW_INVITATION_DAYS),
+            )
+            for user in users
+        ],
     )
     if invitations:
         from mtw_portal.accounts.tasks import invitations_send as invitations_send_task  # task <-> service

@@ -10,7 +10,8 @@ import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth.hashers import is_password_usable
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mtw_portal.accounts.models import Role, User
@@ -140,3 +141,16 @@ def test_an_imported_account_has_an_unusable_password_that_was_never_hashed(coho
     for user in User.objects.filter(email__startswith="person"):
         assert not user.has_usable_password() and not is_password_usable(user.password)
         assert user.password.startswith("!") and len(user.password) == 41
+
+
+def test_many_new_rows_go_in_through_copy_on_postgresql_with_one_query_for_their_keys(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite writes with bulk_create")
+    users = [User(email=f"copied{i}@example.org", role=Role.PARTICIPANT) for i in range(bulk.COPY_MIN)]
+    with CaptureQueriesContext(connection) as queries:
+        bulk_insert(User, users)
+    # The keys from the sequence; the rows themselves through COPY (not an INSERT of arrays).
+    assert [q["sql"].split()[1] for q in queries] == ["nextval(pg_get_serial_sequence('accounts_user',"]
+    assert sorted(User.objects.filter(email__startswith="copied").values_list("pk", flat=True)) == sorted(
+        u.pk for u in users
+    )

@@ -10,20 +10,23 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
-from mtw_portal.accounts.services import invitation_create
-from mtw_portal.audit.services import change_history_forget_participant
+from mtw_portal.accounts.services import invitation_create, invitations_create_for_new
+from mtw_portal.audit.services import change_history_forget_participant, change_history_record_created
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.core.services import grant_settings
 from mtw_portal.notifications.models import Kind
@@ -549,7 +552,9 @@ def participant_create_invited(
     ``invite=False`` (demo data only) creates the unclaimed account without emailing anyone."""
 
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    # Lower("email") = the lowercased address: the accounts_user_email_ci_unique index's expression
+    # (email__iexact compiles to UPPER(email), which no index serves: a scan of every account).
+    if User.objects.annotate(email_lower=Lower("email")).filter(email_lower=email).exists():
         raise ValidationError({"email": _("Someone already has an account with this email address.")})
     user = User(
         email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.PARTICIPANT
@@ -564,6 +569,45 @@ def participant_create_invited(
     if invite:
         invitation_create(user=user, created_by=by)
     return participant
+
+
+def participant_build_invited(*, email: str, first_name: str, last_name: str, zip_code: str = ""):
+    """The unsaved, checked account and participant record of someone a roster names for the first
+    time, for :func:`participants_create_invited` (the caller has checked the email is new; the
+    database's unique index on the lowercased email still refuses a duplicate)."""
+    email = email.strip().lower()
+    user = User(
+        email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.PARTICIPANT
+    )
+    # What set_unusable_password() stores ("!" and 40 random characters: no hash ever matches it),
+    # drawn in one call instead of 40 (a tenth of the import's time at 10,000 new people).
+    user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    participant = Participant(user=user, zip_code=zip_code.strip())
+    participant.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    return user, participant
+
+
+@transaction.atomic
+def participants_create_invited(*, people: list[tuple], by=None) -> list[Participant]:
+    """What :func:`participant_create_invited` does, for many people at once (a roster import): the
+    accounts, their email addresses and participant records, their change history and invitations in
+    a few inserts, whatever their number, and ONE task after the commit that sends every invitation.
+    ``people``: (user, participant) pairs from :func:`participant_build_invited`."""
+    users = bulk_insert(User, [user for user, _participant in people], batch_size=1000)
+    bulk_insert(
+        EmailAddress,
+        [EmailAddress(user=user, email=user.email, primary=True, verified=False) for user in users],
+        batch_size=1000,
+    )
+    participants = []
+    for user, participant in zip(users, (p for _user, p in people), strict=True):
+        participant.user = user
+        participants.append(participant)
+    bulk_insert(Participant, participants, batch_size=1000)
+    change_history_record_created([*users, *participants])
+    invitations_create_for_new(users=users, created_by=by)
+    return participants
 
 
 @transaction.atomic

@@ -668,20 +668,25 @@ class EnrollmentRosterImporter(Importer):
                 end_date=None,
                 seats=max(seats, 1),
             )
-        participants = {}
-        for email, line in plan.new_people.items():
-            if email in plan.withheld:
-                continue
-            participants[email] = self._service(
+        # Everyone new at once: accounts, participant records, change history, invitations (one
+        # task after the commit sends them all), a few inserts whatever their number.
+        new_people = [(email, line) for email, line in plan.new_people.items() if email not in plan.withheld]
+        built = [
+            self._service(
                 line.number,
                 "email",
-                participant_services.participant_create_invited,
+                participant_services.participant_build_invited,
                 email=email,
                 first_name=line.first_name,
                 last_name=line.last_name,
                 zip_code=line.zip_code,
-                by=self.actor,
             )
+            for email, line in new_people
+        ]
+        created = participant_services.participants_create_invited(people=built, by=self.actor)
+        participants = {
+            email: participant for (email, _line), participant in zip(new_people, created, strict=True)
+        }
         for email, user in plan.users.items():
             participants[email] = participant_of(user) or participant_services.participant_ensure(user=user)
         for email, line in plan.people_to_update.items():
@@ -691,6 +696,7 @@ class EnrollmentRosterImporter(Importer):
                 last_name=line.last_name,
                 zip_code=line.zip_code,
             )
+        new_enrollments, to_ask = [], []
         for step in plan.steps:
             if step.action == "unchanged":
                 continue
@@ -702,7 +708,29 @@ class EnrollmentRosterImporter(Importer):
                 )
                 continue
             enrollment = step.enrollment
-            if step.fields or enrollment is None:
+            if enrollment is None:  # new: built here, written with the others below
+                enrollment = self._service(
+                    line.number,
+                    "status",
+                    services.enrollment_roster_build,
+                    participant=participants[line.email],
+                    cohort=cohorts[line.cohort_key],
+                    confirmed=step.confirmed,
+                    **step.fields,
+                )
+                if step.credential:
+                    self._service(
+                        line.number,
+                        "credential",
+                        services.enrollment_roster_build_credential,
+                        enrollment=enrollment,
+                        credential=step.credential,
+                    )
+                new_enrollments.append(enrollment)
+                if not step.confirmed and line.email not in plan.new_people:
+                    to_ask.append(enrollment)
+                continue
+            if step.fields:
                 enrollment = self._service(
                     line.number,
                     "status",
@@ -714,8 +742,6 @@ class EnrollmentRosterImporter(Importer):
                     confirmed=step.confirmed,
                     **step.fields,
                 )
-                if step.enrollment is None and not step.confirmed and line.email not in plan.new_people:
-                    services.enrollment_confirmation_request(enrollment=enrollment)
             if step.credential:
                 self._service(
                     line.number,
@@ -724,3 +750,6 @@ class EnrollmentRosterImporter(Importer):
                     enrollment=enrollment,
                     **step.credential,
                 )
+        services.enrollments_roster_create(enrollments=new_enrollments, by=self.actor)
+        for enrollment in to_ask:
+            services.enrollment_confirmation_request(enrollment=enrollment)

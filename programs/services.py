@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from mtw_portal import access
 from mtw_portal.accounts.models import Role, User
 from mtw_portal.accounts.selectors import user_language
+from mtw_portal.audit.services import change_history_record_created
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.changes import outcomes_changed
 from mtw_portal.notifications.models import Kind
 from mtw_portal.notifications.services import day_text, notify, notify_each
@@ -362,16 +364,20 @@ def enrollment_withdraw(
     return enrollment
 
 
-def credential_record(
-    *, enrollment: Enrollment, type: str, name: str, issuer: str, awarded_on: date
-) -> Credential:
-    """Record (or correct) the credential an enrollment earned."""
+def _check_credential(*, type: str, name: str, issuer: str, awarded_on: date) -> None:
     if type not in CredentialType.values:
         raise ValidationError({"credential_type": _("Choose the credential type from the list.")})
     if not name.strip():
         raise ValidationError({"credential_name": _("Give the credential's name.")})
     if awarded_on > timezone.localdate():
         raise ValidationError({"credential_date": _("The date cannot be in the future.")})
+
+
+def credential_record(
+    *, enrollment: Enrollment, type: str, name: str, issuer: str, awarded_on: date
+) -> Credential:
+    """Record (or correct) the credential an enrollment earned."""
+    _check_credential(type=type, name=name, issuer=issuer, awarded_on=awarded_on)
     credential, _created = Credential.objects.update_or_create(
         enrollment=enrollment,
         defaults={
@@ -482,6 +488,73 @@ def enrollment_roster_save(
         _status_notify(enrollment, before)
     outcomes_changed()
     return enrollment
+
+
+def enrollment_roster_build(*, participant, cohort: Cohort, confirmed: bool = False, **fields) -> Enrollment:
+    """A new enrollment a roster names, checked and unsaved, for :func:`enrollments_roster_create`:
+    what :func:`enrollment_roster_save` makes of ``enrollment=None``."""
+    enrollment = Enrollment(
+        participant=participant,
+        cohort=cohort,
+        origin=Enrollment.Origin.IMPORT,
+        partner_confirmed_at=timezone.now() if confirmed else None,
+        **fields,
+    )
+    enrollment.full_clean(
+        exclude=["participant", "cohort"], validate_unique=False, validate_constraints=False
+    )
+    return enrollment
+
+
+def enrollment_roster_build_credential(*, enrollment: Enrollment, credential: dict) -> None:
+    """The credential a new enrollment of :func:`enrollment_roster_build` earned (``credential``:
+    :func:`credential_record`'s arguments), checked as that service checks it, written with it."""
+    _check_credential(**credential)
+    enrollment.roster_new_credential = credential
+
+
+@transaction.atomic
+def enrollments_roster_create(*, enrollments: list[Enrollment], by) -> list[Enrollment]:
+    """Create the new enrollments of a roster at once (from :func:`enrollment_roster_build`): the
+    enrollments, their first events, the credentials they earned and their change history in a few
+    inserts whatever their number; the notices :func:`enrollment_roster_save` sends (only to people
+    already linked to the provider); the figures' refresh requested once."""
+    if not enrollments:
+        return enrollments
+    bulk_insert(Enrollment, enrollments, batch_size=1000)
+    bulk_insert(
+        EnrollmentEvent,
+        [
+            EnrollmentEvent(
+                enrollment=enrollment,
+                from_status="",
+                to_status=enrollment.status,
+                actor=by,
+                source="import",
+                note="Roster import",
+            )
+            for enrollment in enrollments
+        ],
+        batch_size=1000,
+    )
+    credentials = [
+        Credential(
+            enrollment=enrollment,
+            participant_id=enrollment.participant_id,
+            type=wanted["type"],
+            name=wanted["name"].strip(),
+            issuer=wanted["issuer"].strip(),
+            awarded_on=wanted["awarded_on"],
+        )
+        for enrollment in enrollments
+        if (wanted := getattr(enrollment, "roster_new_credential", None))
+    ]
+    bulk_insert(Credential, credentials, batch_size=1000)
+    change_history_record_created([*enrollments, *credentials])
+    for enrollment in enrollments:
+        _status_notify(enrollment, "")  # nothing for a link awaiting the person's confirmation
+    outcomes_changed()
+    return enrollments
 
 
 # --- Six months after completion -------------------------------------------------------------

@@ -21,6 +21,7 @@ from mtw_portal.accounts.models import ROLE_ORGANIZATION, Invitation, Role, Role
 from mtw_portal.accounts.selectors import user_language
 from mtw_portal.accounts.signals import role_granted
 from mtw_portal.core.batch import each_isolated
+from mtw_portal.core.bulk import bulk_insert
 from mtw_portal.core.queue import enqueue_on_commit
 
 _INVITATION_SALT = "mtw_portal.accounts.invitation"
@@ -111,6 +112,40 @@ def invitation_create(*, user: User, created_by: User | None) -> Invitation:
 
     enqueue_on_commit(invitation_send_task, invitation.pk)
     return invitation
+
+
+def invitations_create_for_new(*, users: list[User], created_by: User | None) -> list[Invitation]:
+    """The first invitation of each of ``users``, accounts just created in bulk (a roster import):
+    one insert, and ONE task queued after the commit that sends them all (``invitations_send``).
+
+    Only for accounts created in the same transaction: they have no earlier link to expire and no
+    usable password (``invitation_create`` checks both, one person at a time)."""
+    now = timezone.now()
+    invitations = bulk_insert(
+        Invitation,
+        [
+            Invitation(
+                user=user,
+                created_by=created_by,
+                nonce=secrets.token_urlsafe(24),
+                created_at=now,
+                expires_at=now + timedelta(days=settings.MTW_INVITATION_DAYS),
+            )
+            for user in users
+        ],
+    )
+    if invitations:
+        from mtw_portal.accounts.tasks import invitations_send as invitations_send_task  # task <-> service
+
+        enqueue_on_commit(invitations_send_task, [invitation.pk for invitation in invitations])
+    return invitations
+
+
+def invitations_send(*, invitation_ids: list[int]) -> int:
+    """Email each of these invitations once (``invitation_send``); one that fails is logged by id and
+    skipped, the others are still sent, and the periodic sweep (``invitations_send_pending``) tries it
+    again. Running it twice sends nothing twice. Returns how many were sent."""
+    return each_isolated(invitation_ids, lambda pk: invitation_send(invitation_id=pk), what="invitation")
 
 
 @transaction.atomic

@@ -11,5 +11,11 @@ def invitation_send(invitation_id: int) -> bool:
 
 
 @shared_task
+def invitations_send(invitation_ids: list[int]) -> int:
+    """The invitations of one import, in one task: each sent once, one failure never stops the rest."""
+    return services.invitations_send(invitation_ids=invitation_ids)
+
+
+@shared_task
 def invitations_send_pending() -> int:
     return services.invitations_send_pending()

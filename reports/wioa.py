@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -279,9 +279,20 @@ def quarter_wages(placements: Iterable[Placement], first: date, last: date) -> t
     return employed, (total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if employed else None)
 
 
-def _training_rows(enrollments: list[Enrollment]) -> list[Enrollment]:
-    trained = [e for e in enrollments if e.status in Enrollment.ENROLLED_STATUSES]
-    return sorted(trained, key=lambda e: (e.enrolled_on or e.cohort.start_date, e.pk))
+def _start(enrollment: Enrollment) -> date:
+    return enrollment.enrolled_on or enrollment.cohort.start_date
+
+
+def _trainings(enrollments: list[Enrollment]) -> list[Enrollment]:
+    """The person's trainings, by start date: enrolled, active, completed or withdrawn, but not a
+    withdrawal before the training began (that person never entered it)."""
+    kept = [
+        e
+        for e in enrollments
+        if e.status in Enrollment.ENROLLED_STATUSES
+        and not (e.status == Enrollment.Status.WITHDRAWN and e.end_date and e.end_date < _start(e))
+    ]
+    return sorted(kept, key=lambda e: (_start(e), e.pk))
 
 
 def exit_date(trainings: list[Enrollment]) -> date | None:
@@ -327,23 +338,24 @@ def record_values(
         else:
             values[number] = "1" if race == answer else "0"
 
-    trainings = _training_rows(enrollments)
+    every_training = _trainings(enrollments)
+    trainings = [e for e in every_training if _start(e) <= as_of]  # entered; not one yet to start
     values["1300"] = "1" if trainings else "0"
     # Program entry: the first service, the intake or the first training, whichever came first.
     firsts = [timezone.localdate(intake)] if intake else []
     if trainings:
-        firsts.append(trainings[0].enrolled_on or trainings[0].cohort.start_date)
+        firsts.append(_start(trainings[0]))
     values["900"] = _yyyymmdd(min(firsts)) if intake else ""
     for elements, enrollment in zip(TRAINING_ELEMENTS, trainings, strict=False):
         entered, kind, completed, ended = elements
-        values[entered] = _yyyymmdd(enrollment.enrolled_on or enrollment.cohort.start_date)
+        values[entered] = _yyyymmdd(_start(enrollment))
         values[kind] = OCCUPATIONAL_SKILLS_TRAINING
         if enrollment.status == Enrollment.Status.COMPLETED:
             values[completed], values[ended] = "1", _yyyymmdd(enrollment.end_date)
         elif enrollment.status == Enrollment.Status.WITHDRAWN:
             values[completed], values[ended] = "0", _yyyymmdd(enrollment.end_date)
 
-    exited = exit_date(trainings)
+    exited = exit_date(every_training)  # a training still to come: not exited
     values["901"] = _yyyymmdd(exited)
     if exited is not None:
         for employed_el, wage_el, (first, last) in zip(
@@ -372,11 +384,19 @@ _ZIP = re.compile(r"^\d{5}$")
 _STATE = re.compile(r"^FL$")  # the only state the portal derives (see 101 in docs/wioa.md)
 
 
-def _date_ok(text: str) -> bool:
+def _parse(text: str) -> date | None:
+    """``YYYYMMDD`` as a date, None when it is not one (no strptime: it is the extract's hot loop)."""
+    if len(text) != 8 or not text.isdigit():
+        return None
     try:
-        return datetime.strptime(text, DATE_FORMAT).date().year >= 1900 and len(text) == 8
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        return False
+        return None
+
+
+def _date_ok(text: str) -> bool:
+    parsed = _parse(text)
+    return parsed is not None and parsed.year >= 1900
 
 
 # What is missing, in the words a staff member can act on (the portal field behind the element).
@@ -395,9 +415,29 @@ MISSING = {
 }
 
 
+_PATTERNS = {
+    "money": _MONEY,
+    "id": _ID,
+    "zip": _ZIP,
+    "state": _STATE,
+}
+
+
+def _pattern_message(kind: str) -> str:
+    return {
+        "money": _("“%(value)s” is not an amount like 6240.00"),
+        "id": _("“%(value)s” is not 1 to 12 capital letters or digits"),
+        "zip": _("“%(value)s” is not a 5-digit ZIP code"),
+        "state": _("“%(value)s” is not a state code"),
+    }[kind]
+
+
 def _problem(element: Element, value: str, *, as_of: date) -> str:
-    """What is wrong with one filled element's value ("" when nothing)."""
-    if element.codes is not None and value not in element.codes:
+    """What is wrong with one filled element's value ("" when nothing). Messages are translated
+    only when there is a problem: this runs for every element of every row."""
+    if element.codes is not None:
+        if value in element.codes:
+            return ""
         return _("“%(value)s” is not one of its codes (%(codes)s)") % {
             "value": value,
             "codes": ", ".join(sorted(element.codes)),
@@ -405,18 +445,12 @@ def _problem(element: Element, value: str, *, as_of: date) -> str:
     if element.kind == "date":
         if not _date_ok(value):
             return _("“%(value)s” is not a date written YYYYMMDD") % {"value": value}
-        if datetime.strptime(value, DATE_FORMAT).date() > as_of:
+        if _parse(value) > as_of:
             return _("%(value)s is in the future") % {"value": value}
-    checks = {
-        "money": (_MONEY, _("“%(value)s” is not an amount like 6240.00")),
-        "id": (_ID, _("“%(value)s” is not 1 to 12 capital letters or digits")),
-        "zip": (_ZIP, _("“%(value)s” is not a 5-digit ZIP code")),
-        "state": (_STATE, _("“%(value)s” is not a state code")),
-    }
-    if element.kind in checks:
-        pattern, message = checks[element.kind]
-        if not pattern.match(value):
-            return message % {"value": value}
+        return ""
+    pattern = _PATTERNS.get(element.kind)
+    if pattern is not None and not pattern.match(value):
+        return _pattern_message(element.kind) % {"value": value}
     return ""
 
 
@@ -464,12 +498,13 @@ def wioa_extract(
     if special_project_id is None:
         special_project_id = settings.MTW_WIOA_SPECIAL_PROJECT_ID
     people = list(participants.select_related("user").order_by("wioa_id", "pk"))
-    ids = [p.pk for p in people]
+    # The related rows by subquery, not a list of ids: one parameter whatever the number of people.
+    chosen = participants.values("pk")
     enrollments = _group(
-        Enrollment.objects.filter(participant_id__in=ids).select_related("cohort"), lambda e: e.participant_id
+        Enrollment.objects.filter(participant__in=chosen).select_related("cohort"), lambda e: e.participant_id
     )
-    credentials = _group(Credential.objects.filter(participant_id__in=ids), lambda c: c.participant_id)
-    placements = _group(Placement.objects.filter(participant_id__in=ids), lambda p: p.participant_id)
+    credentials = _group(Credential.objects.filter(participant__in=chosen), lambda c: c.participant_id)
+    placements = _group(Placement.objects.filter(participant__in=chosen), lambda p: p.participant_id)
     records = []
     for person in people:
         values = record_values(

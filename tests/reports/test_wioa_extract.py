@@ -172,6 +172,31 @@ def test_a_person_still_in_training_has_no_exit_and_no_outcomes(world):
     assert (ana["1309"], ana["1312"], ana["901"], ana["1600"], ana["1703"]) == ("20261001", "", "", "", "")
 
 
+def test_a_training_yet_to_start_is_not_entered_but_keeps_the_person_from_exiting(world):
+    program = factories.program(provider=factories.provider("mdc"), name="IT Support")
+    later = factories.cohort(program=program, start_date=date(2027, 1, 11), end_date=date(2027, 4, 30))
+    factories.enrollment(participant=world["ana"], cohort=later, status="enrolled", enrolled_on=None)
+    ana = by_person(extract())["Ana"]
+    assert ana.valid, ana.problems
+    assert (ana.values["1302"], ana.values["1309"], ana.values["901"], ana.values["1600"]) == (
+        "20250203",
+        "",
+        "",
+        "",
+    )
+
+
+def test_a_withdrawal_before_the_training_began_is_not_a_training(world):
+    program = factories.program(provider=factories.provider("mdc"), name="IT Support")
+    autumn = factories.cohort(program=program, start_date=date(2025, 9, 1), end_date=date(2025, 12, 19))
+    factories.enrollment(
+        participant=world["ben"], cohort=autumn, status="withdrawn", end_date=date(2025, 8, 20)
+    )
+    ben = by_person(extract())["Ben"]
+    assert ben.valid, ben.problems
+    assert (ben.values["1309"], ben.values["901"]) == ("", "20250415")
+
+
 def test_the_file_holds_a_header_of_element_numbers_and_only_the_valid_rows(world):
     result = extract()
     rows = list(csv.reader(io.StringIO(result.csv_text())))

@@ -340,7 +340,7 @@ def seed(*, accounts: dict[str, User]) -> bool:
 
     # The two demo participants' own story.
     maria = participant_services.participant_ensure(user=accounts["participant@demo.test"])
-    maria = _intake(maria, 0, oic)
+    maria = _intake(maria, 0, oic, wioa=True)  # also served by CareerSource, and shares with it
     maria.navigator = nav_oic
     maria.save(update_fields=["navigator"])
     _enroll(maria, cohorts[(0, CURRENT_START_DAYS)], "active", "", staff, today, rng)
@@ -376,7 +376,12 @@ def _unconfirmed_import(people, program, cohort, accounts, today) -> None:
     )
 
 
-def _intake(participant: Participant, i: int, organization, *, consent: bool | None = None) -> Participant:
+def _intake(
+    participant: Participant, i: int, organization, *, consent: bool | None = None, wioa: bool | None = None
+) -> Participant:
+    # Co-enrolled with CareerSource South Florida: every fourth person; of them, half gave the
+    # separate yes to sharing with the board (the WIOA extract), half did not.
+    coenrolled = i % 4 == 1 if wioa is None else wioa
     return participant_services.participant_intake_save(
         participant=participant,
         first_name=participant.user.first_name,
@@ -399,6 +404,8 @@ def _intake(participant: Participant, i: int, organization, *, consent: bool | N
         barrier_other="",
         consent_to_share=(i % 5 != 4) if consent is None else consent,
         organization=organization,
+        wioa_coenrolled=coenrolled,
+        wioa_consent=coenrolled and (i % 8 == 1 or wioa is True),
     )
 
 

@@ -656,3 +656,24 @@ def can_manage_coalition(user) -> bool:
 def can_deactivate_participant(user, participant) -> bool:
     """Deactivate, reactivate or anonymize a participant: grant staff only."""
     return has_role(user, Role.STAFF)
+
+
+def is_shared_with_workforce_board(participant) -> bool:
+    """Whether the person's record may go to the local workforce board (the WIOA extract): they
+    said they are also served by it, and gave the separate yes to that sharing (not withdrawn)."""
+    return bool(
+        participant.wioa_coenrolled
+        and participant.wioa_consent
+        and participant.deactivated_at is None
+        and participant.anonymized_at is None
+    )
+
+
+def participants_shared_with_workforce_board(user):
+    """The people grant staff may send to the workforce board, by ``is_shared_with_workforce_board``.
+    Anyone but grant staff: 403 (the extract is a grant-level file, like the funder's report)."""
+    if not is_grant_staff(user):
+        raise PermissionDenied
+    return Participant.objects.filter(
+        wioa_coenrolled=True, wioa_consent=True, deactivated_at__isnull=True, anonymized_at__isnull=True
+    )

@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis). See README, "Configurat
 """
 
 import os
+import re
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -241,6 +242,14 @@ MTW_SUPPORT_ITEM_CAP = env_int("MTW_SUPPORT_ITEM_CAP", 2000, minimum=1)
 MTW_SUPPORT_APPROVAL_THRESHOLD = env_int("MTW_SUPPORT_APPROVAL_THRESHOLD", 250, minimum=0)
 if MTW_SUPPORT_APPROVAL_THRESHOLD > MTW_SUPPORT_ITEM_CAP:
     raise ImproperlyConfigured("MTW_SUPPORT_APPROVAL_THRESHOLD cannot be above MTW_SUPPORT_ITEM_CAP.")
+# The grant's special project code, sent in every row of the WIOA extract for the local workforce
+# board (reports.wioa, PIRL 105 "Special Project ID - 1"). Empty: the extract page says so and
+# offers no download.
+MTW_WIOA_SPECIAL_PROJECT_ID = os.environ.get("MTW_WIOA_SPECIAL_PROJECT_ID", "").strip().upper()
+if MTW_WIOA_SPECIAL_PROJECT_ID and not re.fullmatch(r"[A-Z0-9-]{1,20}", MTW_WIOA_SPECIAL_PROJECT_ID):
+    raise ImproperlyConfigured(
+        "MTW_WIOA_SPECIAL_PROJECT_ID must be 1 to 20 letters, digits or hyphens (e.g. HG-12345-24)."
+    )
 # Employers' one-click retention confirmation links stay valid this many days.
 MTW_RETENTION_LINK_DAYS = env_int("MTW_RETENTION_LINK_DAYS", 30, minimum=1, maximum=365)
 MTW_RESUME_MAX_MB = env_int("MTW_RESUME_MAX_MB", 5, minimum=1, maximum=50)

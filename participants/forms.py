@@ -59,6 +59,22 @@ class IntakeForm(forms.ModelForm):
         ),
         required=False,
     )
+    wioa_coenrolled = forms.BooleanField(
+        label=_("I am also served by CareerSource South Florida (the local workforce board)."),
+        required=False,
+    )
+    wioa_consent = forms.BooleanField(
+        label=_("Yes, share my record with CareerSource South Florida."),
+        help_text=_(
+            "This is a separate choice from sharing with coalition partners. If you say yes, Miami Tech "
+            "Works staff send the board, in its federal reporting format: a code that stands for you (not "
+            "your name or Social Security number), your state and ZIP code, date of birth, sex, race, "
+            "ethnicity, disability and veteran answers, employment and education at intake, your training "
+            "and credentials, and your jobs and estimated wages after training. You can withdraw at any "
+            "time; you are then left out of the next file sent."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Participant

@@ -141,6 +141,19 @@ class Participant(models.Model):
     )
     consent_to_share = models.BooleanField(_("consent to share data with coalition partners"), default=False)
     consent_at = models.DateTimeField(null=True, blank=True)
+    # Co-enrollment with the local workforce board (CareerSource South Florida), for the WIOA
+    # extract (reports.wioa). Sharing with the board is its own, separate yes: ``consent_to_share``
+    # is for coalition partners only. ``wioa_consent_at`` is when the current answer was given or
+    # withdrawn; ``wioa_id`` is the stable pseudonymous identifier the extract sends (PIRL 100),
+    # given at the first yes and kept (never a Social Security number, never derived from identity).
+    wioa_coenrolled = models.BooleanField(
+        _("also served by the local workforce board (CareerSource South Florida)"), default=False
+    )
+    wioa_consent = models.BooleanField(
+        _("consent to share the record with the local workforce board"), default=False
+    )
+    wioa_consent_at = models.DateTimeField(null=True, blank=True)
+    wioa_id = models.CharField(max_length=12, blank=True, editable=False)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
     organization = models.ForeignKey(
         CommunityOrganization,
@@ -179,6 +192,11 @@ class Participant(models.Model):
         ordering = ["user__last_name", "user__first_name", "pk"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wioa_id"], condition=~Q(wioa_id=""), name="participants_participant_wioa_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.user.display_name

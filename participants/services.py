@@ -104,7 +104,20 @@ INTAKE_FIELDS = (
     "barrier_other",
     "organization",
     "consent_to_share",
+    "wioa_coenrolled",
+    "wioa_consent",
 )
+
+# PIRL 100 is at most 12 characters; the prefix tells the board whose identifier it is.
+WIOA_ID_PREFIX = "MTW"
+_WIOA_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
+
+
+def _new_wioa_id() -> str:
+    while True:
+        candidate = WIOA_ID_PREFIX + "".join(secrets.choice(_WIOA_ID_ALPHABET) for _ in range(9))
+        if not Participant.objects.filter(wioa_id=candidate).exists():
+            return candidate
 
 
 @transaction.atomic
@@ -121,6 +134,7 @@ def participant_intake_save(
     if not user.first_name or not user.last_name:
         raise ValidationError({"first_name": _("Tell us your first and last name.")})
     was_consenting = participant.consent_to_share
+    was_sharing_with_board = participant.wioa_consent
     first_intake, organization_before = participant.intake_completed_at is None, participant.organization_id
     for name, value in fields.items():
         setattr(participant, name, value)
@@ -134,6 +148,19 @@ def participant_intake_save(
         )
     if participant.consent_to_share != was_consenting:
         participant.consent_at = timezone.now()  # when the current answer was given (or withdrawn)
+    if participant.wioa_consent and not participant.wioa_coenrolled:
+        raise ValidationError(
+            {
+                "wioa_consent": _(
+                    "Tick “I am also served by CareerSource South Florida” first: the record is only "
+                    "shared with the board for people it also serves."
+                )
+            }
+        )
+    if participant.wioa_consent != was_sharing_with_board:
+        participant.wioa_consent_at = timezone.now()  # given, or withdrawn: out of the next extract
+    if participant.wioa_consent and not participant.wioa_id:
+        participant.wioa_id = _new_wioa_id()
     moved = participant.navigator_id and participant.navigator.organization_id != participant.organization_id
     if moved:
         participant.navigator = None  # another organization now: back to its queue

@@ -11,6 +11,9 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
+    # The WIOA extract (before the quarters: "wioa/" would otherwise read as a quarter).
+    path("wioa/", views.wioa_extract_page, name="wioa_extract"),
+    path("wioa/pirl.csv", views.wioa_extract_csv, name="wioa_extract_csv"),
     path("", views.report_list, name="funder_report_list"),
     path("<str:quarter>/", views.report_detail, name="funder_report"),
     path("<str:quarter>/submit/", views.report_submit, name="funder_report_submit"),

@@ -4,7 +4,7 @@ submitting it (after which it is frozen). Grant staff only; the figures come fro
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.tables import Quarter, table_response, workbook_response
 from outcomes.stored import rollup_pending_until
-from reports import selectors, services
+from reports import selectors, services, wioa
 from reports.quarterly import TABLE_KEYS, shown
 
 PARTICIPANTS_PER_PAGE = 50
@@ -95,3 +95,41 @@ def report_csv(request, quarter: str, table: str):
         record_view(request, kind=ReadKind.REPORT, participants=selectors.report_participant_ids([candidate]))
         return table_response(candidate, "csv", _filename(quarter, f"-{table.replace('_', '-')}"))
     raise Http404
+
+
+# The WIOA extract for the local workforce board (reports.wioa): the page lists who is in it and
+# who is left out and why; the download is the file of the valid rows.
+
+
+def _wioa_extract(request) -> wioa.Extract:
+    return wioa.wioa_extract(access.participants_shared_with_workforce_board(request.user))
+
+
+@access.role_required(Role.STAFF)
+def wioa_extract_page(request):
+    extract = _wioa_extract(request)
+    record_view(request, kind=ReadKind.LIST, participants=[r.participant.pk for r in extract.invalid_records])
+    return render(
+        request,
+        "reports/wioa.html",
+        {
+            "extract": extract,
+            "valid_count": len(extract.valid_records),
+            "invalid": extract.invalid_records,
+            "elements": wioa.ELEMENTS,
+        },
+    )
+
+
+@access.role_required(Role.STAFF)
+def wioa_extract_csv(request):
+    extract = _wioa_extract(request)
+    valid = extract.valid_records
+    if not valid:
+        messages.error(request, _("No record passes the checks: there is no file to download yet."))
+        return redirect("reports:wioa_extract")
+    record_view(request, kind=ReadKind.EXPORT, participants=[r.participant.pk for r in valid])
+    response = HttpResponse(extract.csv_text(), content_type="text/csv; charset=utf-8")
+    filename = f"wioa-pirl-{extract.special_project_id}-{extract.as_of:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0013_i13_lists_ledger_order'),
+        ('participants', '0013_list_orders'),
         ('programs', '0006_single_line_text_and_date_bounds'),
     ]
 

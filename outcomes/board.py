@@ -23,8 +23,8 @@ from coalition.selectors import coalition_counts
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
-from outcomes.measures import measure
-from participants.models import Participant, SupportItem, SupportType
+from outcomes.measures import count_people, measure
+from participants.models import SupportItem, SupportType
 from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
 
 CENT = Decimal("0.01")
@@ -270,15 +270,9 @@ class Board:
     # --- Counted now ----------------------------------------------------------------------
 
     def live_counts(self, keys) -> dict[str, int]:
-        """People counted by each measure in ``keys``, within the board's scope: one query. With a
-        scope, every measure needs an enrollment there (see ``measures``), so only those people are
-        read (a join, not a test of every participant)."""
-        people = Participant.objects.all()
-        if self.scope:
-            people = people.filter(measure("enrolled").person(self.as_of, self.scope))
-        return people.aggregate(
-            **{key: Count("pk", filter=measure(key).person(self.as_of, self.scope)) for key in keys}
-        )
+        """People counted by each measure in ``keys``, within the board's scope: one aggregate per
+        source table (``measures.count_people``)."""
+        return count_people(keys, self.as_of, self.scope)
 
     def _training_columns(self, first: Column) -> list[Column]:
         return [
@@ -437,9 +431,7 @@ class Board:
     def _approved_supports(self):
         items = SupportItem.objects.filter(state=SupportItem.State.APPROVED, given_on__lte=self.as_of)
         if self.scope:
-            items = items.filter(
-                participant__in=Participant.objects.filter(measure("enrolled").person(self.as_of, self.scope))
-            )
+            items = items.filter(participant__in=measure("enrolled").source(self.as_of, self.scope).people())
         return items
 
     def wraparound(self) -> Table:

@@ -1,8 +1,9 @@
 """The grant's outcome figures, computed from the database (reads only; the roll-up stores them).
 
 Every count is of distinct participants unless its name says otherwise. The counts of people are
-the definitions of ``measures`` (shared with the dashboard's lists), all in one aggregate over
-participants; nothing loops over rows in Python. The one exception
+the definitions of ``measures`` (shared with the dashboard's lists), counted with one aggregate
+per source table (enrollments, credentials, placements, retention checks: ``count_people``, no
+correlated subquery per participant); nothing loops over rows in Python. The one exception
 is the median wage: the ordered list of job placements' wages is fetched (one column) and the
 middle taken here, which is portable between PostgreSQL and SQLite. It is one Decimal per job
 placement, a few thousand at most for this grant.
@@ -20,8 +21,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from employers.models import JOB_KINDS
-from outcomes.measures import measure
-from participants.models import Participant, SupportItem
+from outcomes.measures import count_people, measure
+from participants.models import SupportItem
 from placements.models import Placement
 from programs.models import Enrollment, Provider
 
@@ -97,9 +98,7 @@ def outcomes_compute(as_of: date, *, targets: dict | None = None, grant_end_date
     supports = SupportItem.objects.filter(state=SupportItem.State.APPROVED, given_on__lte=as_of).aggregate(
         people=Count("participant", distinct=True), items=Count("pk"), amount=Sum("amount")
     )
-    counts = Participant.objects.aggregate(
-        **{key: Count("pk", filter=measure(key).person(as_of)) for key in COUNTED}
-    )
+    counts = count_people(COUNTED, as_of)
     return {
         "as_of": as_of.isoformat(),
         "targets": dict(targets or {"trained": 1000, "placed_good_jobs": 500}),

@@ -24,7 +24,7 @@ from coalition.selectors import coalition_counts
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
-from outcomes.measures import count_people, measure
+from outcomes.measures import count_grouped, count_people, measure
 from participants.models import SupportItem, SupportType
 from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
 
@@ -288,17 +288,13 @@ class Board:
             Column("good_job_rate", _("Good-job rate"), "percent"),
         ]
 
-    def _grouped(self, *group_by, annotate=None):
-        """Per group of enrollments (in scope): the people counted by each training figure."""
+    def _grouped(self, *group_by, annotate=None) -> list[dict]:
+        """Per group of enrollments (in scope): the people counted by each training figure
+        (``measures.count_grouped``: a few aggregates, none with a subquery per row)."""
         rows = Enrollment.objects.filter(**self.scope).order_by()
         if annotate:
             rows = rows.annotate(**annotate)
-        return rows.values(*group_by).annotate(
-            **{
-                key: Count("participant", distinct=True, filter=measure(key).grouped(self.as_of))
-                for key in TRAINING_FIGURES
-            }
-        )
+        return count_grouped(rows, group_by, TRAINING_FIGURES, self.as_of)
 
     def _add_training_row(self, table: Table, key: str, label, figures: dict, drill: dict) -> None:
         counts = [figures.get(k, 0) for k in TRAINING_FIGURES]
@@ -339,9 +335,14 @@ class Board:
             _("Outcomes by program"),
             self._training_columns(Column("program", _("Program"), "text")),
         )
-        rows = self._grouped(
-            "cohort__program", "cohort__program__name", "cohort__program__provider__name"
-        ).order_by("cohort__program__provider__name", "cohort__program__name", "cohort__program")
+        rows = sorted(
+            self._grouped("cohort__program", "cohort__program__name", "cohort__program__provider__name"),
+            key=lambda r: (
+                r["cohort__program__provider__name"],
+                r["cohort__program__name"],
+                r["cohort__program"],
+            ),
+        )
         for row in rows:
             pk = row["cohort__program"]
             label = f"{row['cohort__program__provider__name']}: {row['cohort__program__name']}"

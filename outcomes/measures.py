@@ -218,3 +218,40 @@ def count_people(keys, as_of: date, scope: dict | None = None) -> dict[str, int]
             )
         )
     return {key: out[key] for key in keys}
+
+
+def count_grouped(enrollments, group_by: tuple, keys, as_of: date) -> list[dict]:
+    """Per group of ``enrollments`` (a queryset, already scoped and annotated): the people counted
+    by each measure in ``keys``, as rows of ``group_by``'s values and the counts. The training
+    measures share one aggregate (``FILTER`` on the status); a measure with a subquery (credential,
+    placements...) gets its own, the subquery in ``WHERE``: PostgreSQL runs it as a hash semi-join
+    whatever its size, where inside a ``FILTER`` a subquery too big for ``work_mem`` would be
+    re-read for every row."""
+    rows: dict[tuple, dict] = {}
+
+    def merge(queryset) -> None:
+        for row in queryset:
+            group = tuple(row[name] for name in group_by)
+            rows.setdefault(group, {**dict(zip(group_by, group, strict=True)), **dict.fromkeys(keys, 0)})
+            rows[group].update({k: v for k, v in row.items() if k not in group_by})
+
+    base = enrollments.order_by().values(*group_by)
+    plain = [key for key in keys if measure(key).training]
+    if plain:
+        merge(
+            base.annotate(
+                **{
+                    key: Count("participant", distinct=True, filter=measure(key).grouped(as_of))
+                    for key in plain
+                }
+            )
+        )
+    for key in keys:
+        if key not in plain:
+            merge(
+                enrollments.filter(measure(key).grouped(as_of))
+                .order_by()
+                .values(*group_by)
+                .annotate(**{key: Count("participant", distinct=True)})
+            )
+    return list(rows.values())

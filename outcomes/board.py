@@ -12,11 +12,10 @@ Each live table is one or two SQL aggregates, whatever the number of participant
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import PilotProject
@@ -24,7 +23,7 @@ from coalition.selectors import coalition_counts
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
-from outcomes.measures import count_grouped, count_people, measure
+from outcomes.measures import count_by, count_grouped, count_people, measure
 from participants.models import SupportItem, SupportType
 from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
 
@@ -525,44 +524,55 @@ class Board:
                 "of approved support; those who completed are shown for comparison."
             ),
         )
-        # People: over the enrollments. Support: over the approved items (the measure's source),
-        # joined to the same people's enrollments of the group (one join, not a subquery per type:
-        # the same as ``supported.grouped``, since withdrawn and completed are enrolled statuses).
+        # People: the group's enrollments, one row per person (withdrawn for a reason, or
+        # completed), LEFT JOINed to one row per supported person with a 0/1 flag per type: the
+        # approved items (the measure's source) grouped by person, read once (``count_by``).
+        # The same as ``supported.person`` in the group, since withdrawn and completed are
+        # enrolled statuses.
         supported = measure("supported")
         source = supported.source(self.as_of)
-        person = source.participant
-        support_figures = {
-            "supported": Count(person, distinct=True),
-            **{
-                f"support_{value}": Count(
-                    person, distinct=True, filter=supported.source(self.as_of, type=value).condition
-                )
-                for value, _label in types
-            },
+        support_flags = (
+            source.model.objects.filter(source.condition)
+            .order_by()
+            .values(k=F(source.participant))
+            .annotate(
+                **{
+                    f"t_{value}": Max(
+                        Case(
+                            When(supported.source(self.as_of, type=value).condition, then=Value(1)),
+                            default=Value(0),
+                        )
+                    )
+                    for value, _label in types
+                }
+            )
+        )
+        flags = {
+            "people": None,
+            "supported": (None, [], "who", support_flags, None),
+            **{f"support_{value}": (None, [], "who", support_flags, f"t_{value}") for value, _label in types},
         }
-        items = source.model.objects.filter(source.condition).order_by()
-        enrollments = Enrollment.objects.filter(**self.scope).order_by()
 
-        def supports_of(status):
-            lookups = {**self.scope, "status": status, "status__in": supported.statuses}
-            return items.filter(**{f"{person}__enrollments__{k}": v for k, v in lookups.items()})
-
-        reason = f"{person}__enrollments__withdrawal_reason"
-        by_reason = defaultdict(dict)
-        for row in (
-            enrollments.filter(status=Enrollment.Status.WITHDRAWN)
-            .values("withdrawal_reason")
-            .annotate(people=Count("participant", distinct=True))
-        ):
-            by_reason[row.pop("withdrawal_reason")].update(row)
-        for row in supports_of(Enrollment.Status.WITHDRAWN).values(reason).annotate(**support_figures):
-            by_reason[row.pop(reason)].update(row)
-        completed = {
-            **enrollments.filter(status=Enrollment.Status.COMPLETED).aggregate(
-                people=Count("participant", distinct=True)
-            ),
-            **supports_of(Enrollment.Status.COMPLETED).aggregate(**support_figures),
-        }
+        # One row per (status, reason, person): withdrawn by reason, and completed (reason blank).
+        withdrawn, completed = Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED
+        people = (
+            Enrollment.objects.filter(**self.scope, status__in=[withdrawn, completed])
+            .filter(status__in=supported.statuses)
+            .order_by()
+            .values(
+                g0=F("status"),
+                g1=Case(When(status=withdrawn, then=F("withdrawal_reason")), default=Value("")),
+                who=F("participant"),
+            )
+            .distinct()
+        )
+        by_reason, completed_row = {}, {}
+        for row in count_by(people, ("g0", "g1"), flags):
+            status, reason = row.pop("g0"), row.pop("g1")
+            if status == completed:
+                completed_row = row
+            else:
+                by_reason[reason] = row
 
         def add(key, label, row, filters, footer=False):
             people_measure = "withdrawn" if "reason" in filters else "trained"
@@ -590,7 +600,7 @@ class Board:
         add(
             "completed",
             _("Completed (for comparison)"),
-            completed,
+            completed_row,
             {"status": Enrollment.Status.COMPLETED},
             footer=True,
         )

@@ -30,11 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import INTERNSHIP_KINDS, Kind
-from participants.models import SupportItem
+from participants.models import Participant, SupportItem
 from placements.models import Placement, RetentionCheck
 from programs.models import Credential, Enrollment
 
@@ -54,6 +55,10 @@ class Source:
     def people(self):
         """The participants' ids, as a subquery (``values``)."""
         return self.model.objects.filter(self.condition).order_by().values(self.participant)
+
+    def keys(self):
+        """The same participants' ids, each once, in a column ``k`` (for a join)."""
+        return self.model.objects.filter(self.condition).order_by().values(k=F(self.participant)).distinct()
 
 
 def _prefixed(prefix: str, lookups: dict) -> dict:
@@ -113,14 +118,23 @@ class Measure:
             condition &= Q(pk__in=enrolled.people())
         return condition
 
-    def grouped(self, as_of: date, **options) -> Q:
-        """The condition on an ``Enrollment`` row, for ``Count("participant", distinct=True)``."""
-        condition = Q(status__in=self.statuses)
+    def grouped_parts(self, as_of: date, **options) -> tuple[tuple, str | None, object]:
+        """The condition on an ``Enrollment`` row, in parts: ``(statuses, on, keys)``: the row's
+        status is one of ``statuses`` and, when ``on`` is given, its ``on`` ("participant" or
+        "pk") is among ``keys`` (a ``values(k=...).distinct()`` queryset)."""
         if self.credential:
             earned = Credential.objects.filter(awarded_on__lte=as_of, enrollment__isnull=False)
-            condition &= Q(pk__in=earned.order_by().values("enrollment"))
+            return self.statuses, "pk", earned.order_by().values(k=F("enrollment")).distinct()
         if self.beyond is not None:
-            condition &= Q(participant__in=self.beyond(as_of, {**self.options, **options}).people())
+            return self.statuses, "participant", self.beyond(as_of, {**self.options, **options}).keys()
+        return self.statuses, None, None
+
+    def grouped(self, as_of: date, **options) -> Q:
+        """The condition on an ``Enrollment`` row (``grouped_parts`` as a ``Q``)."""
+        statuses, on, keys = self.grouped_parts(as_of, **options)
+        condition = Q(status__in=statuses)
+        if on is not None:
+            condition &= Q(**{f"{on}__in": keys.values("k")})
         return condition
 
 
@@ -220,38 +234,120 @@ def count_people(keys, as_of: date, scope: dict | None = None) -> dict[str, int]
     return {key: out[key] for key in keys}
 
 
+def _flagged(base, flags: list[tuple]) -> tuple[str, list]:
+    """SQL and params: the rows of ``base`` (a ``values()`` queryset) LEFT JOINed to the key sets
+    the flags need, with one 0/1 column ``f<i>`` per flag.
+
+    ``flags``: ``(expression on b or None, its params, column of b to join on or None, key set or
+    None, flag column of the key set or None)``. A key set is a ``values(k=..., ...)`` queryset with
+    each key once (``distinct()`` or grouped by ``k``); the flag holds where the row's column is
+    among its keys (and, given a flag column, where that column is 1). Flags on the same key set
+    share one join. PostgreSQL joins each set with a hash join (built once, in batches when it is
+    big: never re-read per row), SQLite through an automatic index. All SQL is Django's own for
+    each queryset, for the connection in use; nothing correlated."""
+    qn = connection.ops.quote_name
+    base_sql, base_params = base.query.sql_with_params()
+    columns, column_params, joins, join_params, aliases = [], [], [], [], {}
+    for i, (expression, params, on, keys, flag) in enumerate(flags):
+        conditions = [expression] if expression else []
+        if keys is not None:
+            keys_sql, keys_params = keys.query.sql_with_params()
+            alias = aliases.get((on, keys_sql, tuple(keys_params)))
+            if alias is None:
+                alias = aliases[on, keys_sql, tuple(keys_params)] = qn(f"j{len(aliases)}")
+                joins.append(f" LEFT JOIN ({keys_sql}) {alias} ON {alias}.{qn('k')} = {qn('b')}.{qn(on)}")
+                join_params += keys_params
+            conditions.append(f"{alias}.{qn(flag)} = 1" if flag else f"{alias}.{qn('k')} IS NOT NULL")
+        condition = " AND ".join(conditions) or "1 = 1"
+        columns.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {qn(f'f{i}')}")
+        column_params += params
+    # Quoted names and Django's compiled SQL only; every value is a parameter.
+    sql = f"SELECT {qn('b')}.*, {', '.join(columns)} FROM ({base_sql}) {qn('b')}{''.join(joins)}"  # noqa: S608
+    return sql, [*column_params, *base_params, *join_params]
+
+
+def count_by(base, group_by: tuple, flags: dict) -> list[dict]:
+    """Per group of ``base``, a ``values()`` queryset with one row per person and group (the
+    group's columns named ``group_by``, the person's id ``who``): the number of rows in which each
+    flag of ``flags`` holds (``{name: (expression, params, on, keys, flag column)}``, as in
+    ``_flagged``; ``None`` counts every row). One query: the rows, their joins, one sum per flag."""
+    qn = connection.ops.quote_name
+    names = list(flags)
+    rows_sql, params = _flagged(
+        base, [flags[name] if flags[name] is not None else (None, [], None, None, None) for name in names]
+    )
+    grouped = ", ".join(qn(g) for g in group_by)
+    sums = ", ".join(f"SUM({qn(f'f{i}')})" for i in range(len(names)))
+    sql = f"SELECT {grouped}{', ' if group_by else ''}{sums} FROM ({rows_sql}) {qn('r')}"  # noqa: S608
+    if group_by:
+        sql += f" GROUP BY {grouped}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        {
+            **dict(zip(group_by, row[: len(group_by)], strict=True)),
+            **{name: int(n or 0) for name, n in zip(names, row[len(group_by) :], strict=True)},
+        }
+        for row in fetched
+    ]
+
+
+def person_keys(key: str, as_of: date, scope: dict | None = None, *, among_enrolled: bool = False):
+    """The people counted by the measure ``key`` (``Measure.person``), each once, in a column
+    ``k``: its source's rows, or with a scope that the measure also needs, the participants.
+    ``among_enrolled``: the keys are only matched against people enrolled in the scope, so a
+    measure whose scope condition is that same enrollment needs only its source."""
+    m = measure(key)
+    enrolled = m.in_scope(scope)
+    if enrolled is None or (among_enrolled and set(m.statuses) == set(Enrollment.ENROLLED_STATUSES)):
+        return m.source(as_of, scope).keys()
+    return Participant.objects.filter(m.person(as_of, scope)).order_by().values(k=F("pk"))
+
+
+def _in(column: str, values) -> tuple[str, list]:
+    qn = connection.ops.quote_name
+    values = list(values)
+    return f"{qn('b')}.{qn(column)} IN ({', '.join(['%s'] * len(values))})", values
+
+
 def count_grouped(enrollments, group_by: tuple, keys, as_of: date) -> list[dict]:
     """Per group of ``enrollments`` (a queryset, already scoped and annotated): the people counted
-    by each measure in ``keys``, as rows of ``group_by``'s values and the counts. The training
-    measures share one aggregate (``FILTER`` on the status); a measure with a subquery (credential,
-    placements...) gets its own, the subquery in ``WHERE``: PostgreSQL runs it as a hash semi-join
-    whatever its size, where inside a ``FILTER`` a subquery too big for ``work_mem`` would be
-    re-read for every row."""
-    rows: dict[tuple, dict] = {}
+    by each measure in ``keys``, as rows of ``group_by``'s values and the counts.
 
-    def merge(queryset) -> None:
-        for row in queryset:
-            group = tuple(row[name] for name in group_by)
-            rows.setdefault(group, {**dict(zip(group_by, group, strict=True)), **dict.fromkeys(keys, 0)})
-            rows[group].update({k: v for k, v in row.items() if k not in group_by})
-
-    base = enrollments.order_by().values(*group_by)
-    plain = [key for key in keys if measure(key).training]
-    if plain:
-        merge(
-            base.annotate(
-                **{
-                    key: Count("participant", distinct=True, filter=measure(key).grouped(as_of))
-                    for key in plain
-                }
-            )
-        )
+    Two levels, one query: each enrollment row gets a 0/1 flag per measure (``Measure.grouped``:
+    its status, and for a measure beyond the enrollment a LEFT JOIN to the set of people or
+    credited enrollments, built once), then one row per (group, participant) keeps the largest
+    flag of each measure, and the groups add them up. No ``COUNT(DISTINCT)`` (which sorts each
+    count's input on its own) and no subquery per row."""
+    qn = connection.ops.quote_name
+    groups = [f"g{i}" for i in range(len(group_by))]
+    base = enrollments.order_by().values(
+        **{alias: F(name) for alias, name in zip(groups, group_by, strict=True)},
+        who=F("participant"),
+        eid=F("pk"),
+        st=F("status"),
+    )
+    flags = []
     for key in keys:
-        if key not in plain:
-            merge(
-                enrollments.filter(measure(key).grouped(as_of))
-                .order_by()
-                .values(*group_by)
-                .annotate(**{key: Count("participant", distinct=True)})
-            )
-    return list(rows.values())
+        statuses, on, rows = measure(key).grouped_parts(as_of)
+        expression, params = _in("st", statuses)
+        flags.append((expression, params, {"participant": "who", "pk": "eid"}.get(on), rows, None))
+    rows_sql, params = _flagged(base, flags)
+    per_person = ", ".join(f"MAX({qn(f'f{i}')}) AS {qn(f'f{i}')}" for i in range(len(flags)))
+    grouped = ", ".join(qn(g) for g in groups)
+    sums = ", ".join(f"SUM({qn(f'f{i}')})" for i in range(len(flags)))
+    people = f"{grouped}, {qn('who')}"
+    # Quoted names and Django's compiled SQL only; every value is a parameter.
+    inner = f"SELECT {people}, {per_person} FROM ({rows_sql}) {qn('r')} GROUP BY {people}"  # noqa: S608
+    sql = f"SELECT {grouped}, {sums} FROM ({inner}) {qn('p')} GROUP BY {grouped}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        {
+            **dict(zip(group_by, row[: len(groups)], strict=True)),
+            **{key: int(n or 0) for key, n in zip(keys, row[len(groups) :], strict=True)},
+        }
+        for row in fetched
+    ]

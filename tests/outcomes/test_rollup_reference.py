@@ -144,3 +144,22 @@ def test_the_correlation_guard_catches_an_exists():
     assert not CORRELATED.search(
         'WHERE "p"."id" IN (SELECT U0."participant_id" FROM "x" U0 WHERE U0."a" = 1)'
     )
+
+
+def test_each_grouped_table_counts_its_people_in_one_query_without_a_subquery_per_row(traps, brainstation):
+    """The tables grouped by provider, program, quarter, reason and demographic count people in two
+    levels (a row per group and person, LEFT JOINed to the sets of people a measure needs), one
+    query per table (the quarters' table first reads its quarters), and no ``COUNT(DISTINCT ...)``
+    (a sort per count) nor a subquery inside a ``FILTER`` (re-read per row when it is big)."""
+    today = timezone.localdate()
+    counted = re.compile(r"COUNT\(DISTINCT|FILTER \(WHERE[^)]*IN \(SELECT", re.IGNORECASE)
+    for board in (Board(as_of=today), Board(as_of=today, provider=brainstation)):
+        tables = {"programs": 1, "quarters": 2, "non_completion": 1, "equity-ethnicity": 2}
+        if not board.provider:
+            tables["providers"] = 2  # the figures, then the providers' names
+        for key, queries in tables.items():
+            statements = _sql(lambda key=key, board=board: board.table(key))
+            assert len(statements) == queries, (key, statements)
+            for sql in statements:
+                assert not counted.search(sql), (key, sql)
+                assert not CORRELATED.search(sql), (key, sql)

@@ -289,7 +289,7 @@ class Board:
 
     def _grouped(self, *group_by, annotate=None) -> list[dict]:
         """Per group of enrollments (in scope): the people counted by each training figure
-        (``measures.count_grouped``: a few aggregates, none with a subquery per row)."""
+        (``measures.count_grouped``: one query, no subquery per row)."""
         rows = Enrollment.objects.filter(**self.scope).order_by()
         if annotate:
             rows = rows.annotate(**annotate)

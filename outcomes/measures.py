@@ -18,11 +18,17 @@ participant. Everything else is built from it:
   (provider, program, cohort quarter, withdrawal reason): each group is the scope.
 - ``count_people(keys, as_of, scope)``: the people counted by several measures, with one
   aggregate per source table (``COUNT(DISTINCT participant) FILTER (...)`` over its rows).
+- ``count_grouped(enrollments, group_by, keys, as_of)``: per group of enrollments (provider,
+  program, quarter), in one query of two levels: each enrollment row gets a 0/1 flag per measure
+  (its status; a LEFT JOIN to the measure's set of people or credited enrollments, each built
+  once), one row per (group, person) keeps the largest flag, and the groups add them up.
+  ``count_by`` is the one-level form (rows already one per group and person: the equity
+  breakdowns, the reasons for not completing), ``person_keys`` a measure's people as such a set.
 
-The subqueries are uncorrelated (``IN (SELECT ...)``), never ``EXISTS`` on the outer row:
-PostgreSQL turns them into a semi-join (in ``WHERE``) or a hashed subplan built once (in a
-``FILTER``), SQLite materializes them once. A correlated subquery would run once per row
-(tests/outcomes/test_rollup_reference.py guards this).
+The subqueries are uncorrelated (``IN (SELECT ...)`` in a ``WHERE``, or a derived table LEFT
+JOINed), never ``EXISTS`` on the outer row and never inside a ``FILTER`` of a grouped count:
+PostgreSQL runs them as hash (semi-)joins built once, SQLite materializes them once. A
+correlated subquery would run once per row (tests/outcomes/test_rollup_reference.py guards this).
 """
 
 from __future__ import annotations

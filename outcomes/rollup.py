@@ -47,7 +47,7 @@ def _by_provider(as_of: date) -> dict[str, dict[str, int]]:
     """Per provider (every provider, zeros included, so the shape never changes): people enrolled
     and trained there, and of those enrolled there, people placed in a good job. Someone trained by
     two providers counts for each, so the per-provider figures may add up to more than the totals.
-    Two aggregates over enrollments grouped by provider (``measures.count_grouped``).
+    One query over enrollments grouped by provider (``measures.count_grouped``).
 
     These figures are shown to the provider itself (its dashboard's history), so, like its live
     figures, they count only enrollments the participant made or confirmed (README, access)."""

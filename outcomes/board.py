@@ -287,10 +287,16 @@ class Board:
             Column("good_job_rate", _("Good-job rate"), "percent"),
         ]
 
-    def _grouped(self, *group_by, annotate=None) -> list[dict]:
+    def _grouped(self, *group_by, annotate=None, every_group=True) -> list[dict]:
         """Per group of enrollments (in scope): the people counted by each training figure
-        (``measures.count_grouped``: one query, no subquery per row)."""
+        (``measures.count_grouped``: one query, no subquery per row). ``every_group=False``: the
+        caller lists its groups itself, so the rows no figure can count (statuses none of the
+        measures has) are left out before counting."""
         rows = Enrollment.objects.filter(**self.scope).order_by()
+        if not every_group:
+            rows = rows.filter(
+                status__in=sorted({s for key in TRAINING_FIGURES for s in measure(key).statuses})
+            )
         if annotate:
             rows = rows.annotate(**annotate)
         return count_grouped(rows, group_by, TRAINING_FIGURES, self.as_of)
@@ -320,7 +326,8 @@ class Board:
             note=_("Someone trained by two providers counts for each."),
         )
         figures = {
-            row.pop("cohort__program__provider"): row for row in self._grouped("cohort__program__provider")
+            row.pop("cohort__program__provider"): row
+            for row in self._grouped("cohort__program__provider", every_group=False)
         }
         for provider in Provider.objects.order_by("name"):
             self._add_training_row(
@@ -367,7 +374,10 @@ class Board:
             *(When(cohort__start_date__range=(q.start, q.end), then=Value(str(q))) for q in quarters),
             output_field=CharField(),
         )
-        figures = {row.pop("quarter"): row for row in self._grouped("quarter", annotate={"quarter": bucket})}
+        figures = {
+            row.pop("quarter"): row
+            for row in self._grouped("quarter", annotate={"quarter": bucket}, every_group=False)
+        }
         for quarter in quarters:
             self._add_training_row(
                 table, str(quarter), quarter.label, figures.get(str(quarter), {}), {"quarter": str(quarter)}

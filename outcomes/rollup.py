@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from employers.models import JOB_KINDS
-from outcomes.measures import count_grouped, count_people
+from outcomes.measures import count_grouped, count_people, measure
 from participants.models import SupportItem
 from placements.models import Placement
 from programs.models import Enrollment, Provider
@@ -53,10 +53,14 @@ def _by_provider(as_of: date) -> dict[str, dict[str, int]]:
     figures, they count only enrollments the participant made or confirmed (README, access)."""
     codes = dict(Provider.objects.values_list("pk", "code"))
     figures = {code: {"enrolled": 0, "trained": 0, "placed_good_jobs": 0} for code in codes.values()}
+    keys = ("enrolled", "trained", "placed_good_jobs")
+    # Each figure needs one of its measure's statuses: the other rows (applied, not admitted) are
+    # left out before counting (every provider still gets its row, zeros included).
+    statuses = sorted({status for key in keys for status in measure(key).statuses})
     rows = count_grouped(
-        Enrollment.objects.filter(partner_confirmed_at__isnull=False),
+        Enrollment.objects.filter(partner_confirmed_at__isnull=False, status__in=statuses),
         ("cohort__program__provider",),  # the id: no join to the providers, no ordering by code
-        ("enrolled", "trained", "placed_good_jobs"),
+        keys,
         as_of,
     )
     for row in rows:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import PilotProject
@@ -23,8 +23,8 @@ from coalition.selectors import coalition_counts
 from mtw_portal.core.tables import SUPPRESSED, Column, Quarter, Table, Text
 from outcomes import pace as pace_math
 from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, equity_breakdowns
-from outcomes.measures import measure
-from participants.models import Participant, SupportItem, SupportType
+from outcomes.measures import count_by, count_grouped, count_people, measure
+from participants.models import SupportItem, SupportType
 from programs.models import Cohort, Enrollment, Provider, WithdrawalReason
 
 CENT = Decimal("0.01")
@@ -270,15 +270,9 @@ class Board:
     # --- Counted now ----------------------------------------------------------------------
 
     def live_counts(self, keys) -> dict[str, int]:
-        """People counted by each measure in ``keys``, within the board's scope: one query. With a
-        scope, every measure needs an enrollment there (see ``measures``), so only those people are
-        read (a join, not a test of every participant)."""
-        people = Participant.objects.all()
-        if self.scope:
-            people = people.filter(measure("enrolled").person(self.as_of, self.scope))
-        return people.aggregate(
-            **{key: Count("pk", filter=measure(key).person(self.as_of, self.scope)) for key in keys}
-        )
+        """People counted by each measure in ``keys``, within the board's scope: one aggregate per
+        source table (``measures.count_people``)."""
+        return count_people(keys, self.as_of, self.scope)
 
     def _training_columns(self, first: Column) -> list[Column]:
         return [
@@ -293,17 +287,19 @@ class Board:
             Column("good_job_rate", _("Good-job rate"), "percent"),
         ]
 
-    def _grouped(self, *group_by, annotate=None):
-        """Per group of enrollments (in scope): the people counted by each training figure."""
+    def _grouped(self, *group_by, annotate=None, every_group=True) -> list[dict]:
+        """Per group of enrollments (in scope): the people counted by each training figure
+        (``measures.count_grouped``: one query, no subquery per row). ``every_group=False``: the
+        caller lists its groups itself, so the rows no figure can count (statuses none of the
+        measures has) are left out before counting."""
         rows = Enrollment.objects.filter(**self.scope).order_by()
+        if not every_group:
+            rows = rows.filter(
+                status__in=sorted({s for key in TRAINING_FIGURES for s in measure(key).statuses})
+            )
         if annotate:
             rows = rows.annotate(**annotate)
-        return rows.values(*group_by).annotate(
-            **{
-                key: Count("participant", distinct=True, filter=measure(key).grouped(self.as_of))
-                for key in TRAINING_FIGURES
-            }
-        )
+        return count_grouped(rows, group_by, TRAINING_FIGURES, self.as_of)
 
     def _add_training_row(self, table: Table, key: str, label, figures: dict, drill: dict) -> None:
         counts = [figures.get(k, 0) for k in TRAINING_FIGURES]
@@ -330,7 +326,8 @@ class Board:
             note=_("Someone trained by two providers counts for each."),
         )
         figures = {
-            row.pop("cohort__program__provider"): row for row in self._grouped("cohort__program__provider")
+            row.pop("cohort__program__provider"): row
+            for row in self._grouped("cohort__program__provider", every_group=False)
         }
         for provider in Provider.objects.order_by("name"):
             self._add_training_row(
@@ -344,9 +341,14 @@ class Board:
             _("Outcomes by program"),
             self._training_columns(Column("program", _("Program"), "text")),
         )
-        rows = self._grouped(
-            "cohort__program", "cohort__program__name", "cohort__program__provider__name"
-        ).order_by("cohort__program__provider__name", "cohort__program__name", "cohort__program")
+        rows = sorted(
+            self._grouped("cohort__program", "cohort__program__name", "cohort__program__provider__name"),
+            key=lambda r: (
+                r["cohort__program__provider__name"],
+                r["cohort__program__name"],
+                r["cohort__program"],
+            ),
+        )
         for row in rows:
             pk = row["cohort__program"]
             label = f"{row['cohort__program__provider__name']}: {row['cohort__program__name']}"
@@ -372,7 +374,10 @@ class Board:
             *(When(cohort__start_date__range=(q.start, q.end), then=Value(str(q))) for q in quarters),
             output_field=CharField(),
         )
-        figures = {row.pop("quarter"): row for row in self._grouped("quarter", annotate={"quarter": bucket})}
+        figures = {
+            row.pop("quarter"): row
+            for row in self._grouped("quarter", annotate={"quarter": bucket}, every_group=False)
+        }
         for quarter in quarters:
             label = Text(_("%(year)s Q%(number)s"), year=quarter.year, number=quarter.number)
             self._add_training_row(
@@ -438,9 +443,7 @@ class Board:
     def _approved_supports(self):
         items = SupportItem.objects.filter(state=SupportItem.State.APPROVED, given_on__lte=self.as_of)
         if self.scope:
-            items = items.filter(
-                participant__in=Participant.objects.filter(measure("enrolled").person(self.as_of, self.scope))
-            )
+            items = items.filter(participant__in=measure("enrolled").source(self.as_of, self.scope).people())
         return items
 
     def wraparound(self) -> Table:
@@ -532,25 +535,55 @@ class Board:
                 "of approved support; those who completed are shown for comparison."
             ),
         )
+        # People: the group's enrollments, one row per person (withdrawn for a reason, or
+        # completed), LEFT JOINed to one row per supported person with a 0/1 flag per type: the
+        # approved items (the measure's source) grouped by person, read once (``count_by``).
+        # The same as ``supported.person`` in the group, since withdrawn and completed are
+        # enrolled statuses.
         supported = measure("supported")
-        figures = {
-            "people": Count("participant", distinct=True),
-            "supported": Count("participant", distinct=True, filter=supported.grouped(self.as_of)),
-            **{
-                f"support_{value}": Count(
-                    "participant", distinct=True, filter=supported.grouped(self.as_of, type=value)
-                )
-                for value, _label in types
-            },
+        source = supported.source(self.as_of)
+        support_flags = (
+            source.model.objects.filter(source.condition)
+            .order_by()
+            .values(k=F(source.participant))
+            .annotate(
+                **{
+                    f"t_{value}": Max(
+                        Case(
+                            When(supported.source(self.as_of, type=value).condition, then=Value(1)),
+                            default=Value(0),
+                        )
+                    )
+                    for value, _label in types
+                }
+            )
+        )
+        flags = {
+            "people": None,
+            "supported": (None, [], "who", support_flags, None),
+            **{f"support_{value}": (None, [], "who", support_flags, f"t_{value}") for value, _label in types},
         }
-        enrollments = Enrollment.objects.filter(**self.scope).order_by()
-        by_reason = {
-            row.pop("withdrawal_reason"): row
-            for row in enrollments.filter(status=Enrollment.Status.WITHDRAWN)
-            .values("withdrawal_reason")
-            .annotate(**figures)
-        }
-        completed = enrollments.filter(status=Enrollment.Status.COMPLETED).aggregate(**figures)
+
+        # One row per (status, reason, person): withdrawn by reason, and completed (reason blank).
+        withdrawn, completed = Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED
+        people = (
+            Enrollment.objects.filter(**self.scope, status__in=[withdrawn, completed])
+            .filter(status__in=supported.statuses)
+            .order_by()
+            .values(
+                g0=F("status"),
+                g1=Case(When(status=withdrawn, then=F("withdrawal_reason")), default=Value("")),
+                who=F("participant"),
+            )
+            .distinct()
+        )
+        by_reason, completed_row = {}, {}
+        for row in count_by(people, ("g0", "g1"), flags):
+            status, reason = row.pop("g0"), row.pop("g1")
+            if status == completed:
+                completed_row = row
+            else:
+                by_reason[reason] = row
 
         def add(key, label, row, filters, footer=False):
             people_measure = "withdrawn" if "reason" in filters else "trained"
@@ -578,7 +611,7 @@ class Board:
         add(
             "completed",
             _("Completed (for comparison)"),
-            completed,
+            completed_row,
             {"status": Enrollment.Status.COMPLETED},
             footer=True,
         )

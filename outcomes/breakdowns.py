@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.measures import measure
+from outcomes.measures import count_by, measure, person_keys
 from outcomes.suppression import SUPPRESS_BELOW, gap, rate, shown, suppress_columns
 from participants.models import Participant
 
@@ -43,18 +43,31 @@ def _counts(field: str, as_of: date, scope: dict | None):
 
 def _combined_counts(fields: tuple[str, ...], as_of: date, scope: dict | None):
     """``(*values, enrolled, trained, good_job)`` per combination of ``fields``' values among those
-    enrolled: one query (each person is in exactly one combination, so the counts add up)."""
-    return (
+    enrolled: one query (each person is in exactly one combination, so the counts add up). The
+    people enrolled, each once, LEFT JOINed to the people trained and to those placed in a good
+    job (``measures.count_by``): hash joins, no subquery per person."""
+    groups = tuple(f"g{i}" for i in range(len(fields)))
+    base = (
         enrolled_people(as_of, scope)
         .order_by()  # the model's ordering would split the groups
-        .values(*fields)
-        .annotate(
-            n_enrolled=Count("pk"),
-            n_trained=Count("pk", filter=measure("trained").person(as_of, scope)),
-            n_good_job=Count("pk", filter=measure("placed_good_jobs").person(as_of, scope)),
-        )
-        .values_list(*fields, "n_enrolled", "n_trained", "n_good_job")
+        .values(**{g: F(name) for g, name in zip(groups, fields, strict=True)}, who=F("pk"))
     )
+    rows = count_by(
+        base,
+        groups,
+        {
+            "enrolled": None,
+            "trained": (None, [], "who", person_keys("trained", as_of, scope, among_enrolled=True), None),
+            "good_job": (
+                None,
+                [],
+                "who",
+                person_keys("placed_good_jobs", as_of, scope, among_enrolled=True),
+                None,
+            ),
+        },
+    )
+    return [(*(row[g] for g in groups), row["enrolled"], row["trained"], row["good_job"]) for row in rows]
 
 
 def _by_field(fields: tuple[str, ...], combinations) -> dict[str, dict]:

@@ -1,8 +1,9 @@
 """The grant's outcome figures, computed from the database (reads only; the roll-up stores them).
 
 Every count is of distinct participants unless its name says otherwise. The counts of people are
-the definitions of ``measures`` (shared with the dashboard's lists), all in one aggregate over
-participants; nothing loops over rows in Python. The one exception
+the definitions of ``measures`` (shared with the dashboard's lists), counted with one aggregate
+per source table (enrollments, credentials, placements, retention checks: ``count_people``, no
+correlated subquery per participant); nothing loops over rows in Python. The one exception
 is the median wage: the ordered list of job placements' wages is fetched (one column) and the
 middle taken here, which is portable between PostgreSQL and SQLite. It is one Decimal per job
 placement, a few thousand at most for this grant.
@@ -20,8 +21,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from employers.models import JOB_KINDS
-from outcomes.measures import measure
-from participants.models import Participant, SupportItem
+from outcomes.measures import count_grouped, count_people, measure
+from participants.models import SupportItem
 from placements.models import Placement
 from programs.models import Enrollment, Provider
 
@@ -46,27 +47,24 @@ def _by_provider(as_of: date) -> dict[str, dict[str, int]]:
     """Per provider (every provider, zeros included, so the shape never changes): people enrolled
     and trained there, and of those enrolled there, people placed in a good job. Someone trained by
     two providers counts for each, so the per-provider figures may add up to more than the totals.
-    One aggregate over enrollments grouped by provider (``measures``' grouped form).
+    One query over enrollments grouped by provider (``measures.count_grouped``).
 
     These figures are shown to the provider itself (its dashboard's history), so, like its live
     figures, they count only enrollments the participant made or confirmed (README, access)."""
-    figures = {
-        code: {"enrolled": 0, "trained": 0, "placed_good_jobs": 0}
-        for code in Provider.objects.values_list("code", flat=True)
-    }
-    rows = (
-        Enrollment.objects.filter(partner_confirmed_at__isnull=False)
-        .order_by()
-        .values("cohort__program__provider__code")
-        .annotate(
-            **{
-                key: Count("participant", distinct=True, filter=measure(key).grouped(as_of))
-                for key in ("enrolled", "trained", "placed_good_jobs")
-            }
-        )
+    codes = dict(Provider.objects.values_list("pk", "code"))
+    figures = {code: {"enrolled": 0, "trained": 0, "placed_good_jobs": 0} for code in codes.values()}
+    keys = ("enrolled", "trained", "placed_good_jobs")
+    # Each figure needs one of its measure's statuses: the other rows (applied, not admitted) are
+    # left out before counting (every provider still gets its row, zeros included).
+    statuses = sorted({status for key in keys for status in measure(key).statuses})
+    rows = count_grouped(
+        Enrollment.objects.filter(partner_confirmed_at__isnull=False, status__in=statuses),
+        ("cohort__program__provider",),  # the id: no join to the providers, no ordering by code
+        keys,
+        as_of,
     )
     for row in rows:
-        code = row.pop("cohort__program__provider__code")
+        code = codes[row.pop("cohort__program__provider")]
         figures[code] = row
     return figures
 
@@ -97,9 +95,7 @@ def outcomes_compute(as_of: date, *, targets: dict | None = None, grant_end_date
     supports = SupportItem.objects.filter(state=SupportItem.State.APPROVED, given_on__lte=as_of).aggregate(
         people=Count("participant", distinct=True), items=Count("pk"), amount=Sum("amount")
     )
-    counts = Participant.objects.aggregate(
-        **{key: Count("pk", filter=measure(key).person(as_of)) for key in COUNTED}
-    )
+    counts = count_people(COUNTED, as_of)
     return {
         "as_of": as_of.isoformat(),
         "targets": dict(targets or {"trained": 1000, "placed_good_jobs": 500}),

@@ -288,14 +288,12 @@ def _training_counts(start: date, until: date) -> tuple[dict, dict]:
     ) | Q(enrolled_on__range=(start, until), applied_at__gte=_midnight(start))
     ended = Q(end_date__range=(start, until))
     withdrawn = ended & Q(status=Status.WITHDRAWN)
+    admitted = Q(status__in=ENROLLED, enrolled_on__range=(start, until))
+    started = Q(status__in=ENROLLED, training_start__range=(start, until))
     aggregates = {
         "recruited": Count("participant", distinct=True, filter=recruited),
-        "admitted": Count(
-            "participant", distinct=True, filter=Q(status__in=ENROLLED, enrolled_on__range=(start, until))
-        ),
-        "enrolled": Count(
-            "participant", distinct=True, filter=Q(status__in=ENROLLED, training_start__range=(start, until))
-        ),
+        "admitted": Count("participant", distinct=True, filter=admitted),
+        "enrolled": Count("participant", distinct=True, filter=started),
         "completed": Count("pk", filter=ended & Q(status=Status.COMPLETED)),
         **{
             f"withdrawn_{reason.value}": Count("pk", filter=withdrawn & Q(withdrawal_reason=reason.value))
@@ -303,7 +301,13 @@ def _training_counts(start: date, until: date) -> tuple[dict, dict]:
         },
         "withdrawn_total": Count("pk", filter=withdrawn),
     }
-    enrollments = Enrollment.objects.order_by().alias(training_start=_training_start())
+    # Only the period's rows: every figure is of one of these (a program with none has no row,
+    # the same as a row of zeros), so the distinct counts sort the quarter's rows, not all years'.
+    enrollments = (
+        Enrollment.objects.order_by()
+        .alias(training_start=_training_start())
+        .filter(recruited | admitted | started | ended)
+    )
     grouped = {
         row.pop("cohort__program_id"): row
         for row in enrollments.values("cohort__program_id").annotate(**aggregates)

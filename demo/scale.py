@@ -321,6 +321,17 @@ def _insert(model, columns: tuple[str, ...], rows: list) -> None:
     """Insert ``rows`` (values of ``columns``, the fields' attnames, the id first) in one go."""
     if not rows:
         return
+    # Fields the rows leave out take their defaults, as a save would (a field added to a model
+    # later, such as the WIOA co-enrollment's, is then never written NULL).
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in columns and (f.has_default() or (f.empty_strings_allowed and not f.null))
+    ]
+    if missing:
+        defaults = [f.get_default() for f in missing]
+        columns = (*columns, *(f.attname for f in missing))
+        rows = [[*row, *defaults] for row in rows]
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:

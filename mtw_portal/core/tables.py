@@ -333,5 +333,8 @@ class Text:
     def __eq__(self, other) -> bool:
         return str(self) == str(other)
 
+    def __repr__(self) -> str:
+        return f"Text({str(self)!r})"
+
     def __hash__(self) -> int:
         return hash(str(self))

@@ -158,10 +158,16 @@ def targets(runs: list[dict]) -> list[tuple[str, str, str]]:
     million = [run for run in runs if run.get("rollup") and run["participants"] >= 1_000_000]
     if million:
         run = max(million, key=lambda run: run["participants"])
+        rollup = run["rollup"]
         check(
-            f"the roll-up under {MAX_ROLLUP_S_AT_1M:g} s at 1,000,000",
-            run["rollup"]["rollup_s"] < MAX_ROLLUP_S_AT_1M,
-            f"{run['rollup']['rollup_s']:.2f} s at {_n(run['participants'])}",
+            f"the roll-up's figures under {MAX_ROLLUP_S_AT_1M:g} s at 1,000,000",
+            rollup["counts_s"] < MAX_ROLLUP_S_AT_1M,
+            f"{rollup['counts_s']:.2f} s at {_n(run['participants'])}",
+        )
+        check(
+            f"the whole roll-up, every stored table included, under {MAX_ROLLUP_S_AT_1M:g} s at 1,000,000",
+            rollup["rollup_s"] < MAX_ROLLUP_S_AT_1M,
+            f"{rollup['rollup_s']:.2f} s at {_n(run['participants'])}",
         )
     else:
         check(f"the roll-up under {MAX_ROLLUP_S_AT_1M:g} s at 1,000,000", None, "no roll-up at 1,000,000")
@@ -264,10 +270,14 @@ def render(runs: list[dict], *, machine: dict, command: str, quick: bool, elapse
         "",
         "## Roll-up against the hand-written SQL",
         "",
-        "`outcomes.services.outcomes_rollup` and `bench/reference.py`'s `reference_counts`, medians.",
+        "The roll-up's figures (`outcomes.rollup.outcomes_compute`: the ten counts, the figures per "
+        "provider, the median wage, support) against `bench/reference.py`'s `reference_counts` (the "
+        "ten counts in hand-written SQL), medians; and the whole roll-up "
+        "(`outcomes.services.outcomes_rollup`: those figures plus every table of the grant's and each "
+        "provider's dashboard and the funder's drafts, stored for the pages).",
         "",
-        "| participants | runs | roll-up (s) | reference (s) | ratio |",
-        "|---|---|---|---|---|",
+        "| participants | runs | figures (s) | reference (s) | ratio | whole roll-up (s), runs |",
+        "|---|---|---|---|---|---|",
     ]
     for run in runs:
         rollup = run["rollup"]
@@ -276,8 +286,8 @@ def render(runs: list[dict], *, machine: dict, command: str, quick: bool, elapse
         )
         ratio = "-" if rollup["ratio"] is None else f"{rollup['ratio']:.2f}x"
         lines.append(
-            f"| {_n(run['participants'])} | {rollup['repeats']} | {rollup['rollup_s']:.3f} "
-            f"| {reference} | {ratio} |"
+            f"| {_n(run['participants'])} | {rollup['repeats']} | {rollup['counts_s']:.3f} "
+            f"| {reference} | {ratio} | {rollup['rollup_s']:.3f}, {rollup['rollup_repeats']} |"
         )
     if full:
         lines += [

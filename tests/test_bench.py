@@ -34,7 +34,15 @@ def _run(n: int, *, dashboard_ms: float, queries: int = 20, rows_per_s: float = 
             "requests": 30,
             "pages": [_page("catalogue", 20.0, 5.0, 8), _page("grant dashboard", dashboard_ms, 5.0, queries)],
         },
-        "rollup": {"repeats": 5, "rollup_s": 0.2, "reference_s": 0.1, "ratio": 2.0, "differences": []},
+        "rollup": {
+            "repeats": 5,
+            "counts_s": 0.2,
+            "rollup_s": 0.5,
+            "rollup_repeats": 3,
+            "reference_s": 0.1,
+            "ratio": 2.0,
+            "differences": [],
+        },
         "import": {
             "rows": 10_000,
             "seconds": 10_000 / rows_per_s,
@@ -75,14 +83,15 @@ def test_bench_targets_report_each_figure_beyond_its_target_as_not_met():
     big["rollup"]["ratio"] = 3.5
     big["rollup"]["differences"] = ["enrolled: roll-up 10, reference 11"]
     million = {**copy.deepcopy(big), "participants": 1_000_000, "rollup_only": True}
-    million["rollup"]["rollup_s"] = 12.0
+    million["rollup"]["rollup_s"] = 12.0  # the whole roll-up over 10 s, its figures within
     runs = [small, big, million]
     assert _status(runs, "every key page within 5x") == "NOT met"  # 30 ms over a 5 ms floor
     assert _status(runs, "each page's multiple") == "NOT met"  # 6x at 100k over 4x at 1k
     assert _status(runs, "queries per page") == "NOT met"
     assert _status(runs, "the roll-up within 3x") == "NOT met"
     assert _status(runs, "the roll-up's counts equal") == "NOT met"
-    assert _status(runs, "the roll-up under 10 s") == "NOT met"
+    assert _status(runs, "the roll-up's figures under 10 s") == "met"
+    assert _status(runs, "the whole roll-up, every stored table included, under 10 s") == "NOT met"
     assert _status(runs, "import at") == "NOT met"
     assert _status(runs, "under the mixed load at 100,000: 0 errors") == "NOT met"
     assert _status(runs, "under the mixed load at 100,000: >=") == "NOT met"

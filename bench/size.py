@@ -35,14 +35,14 @@ from allauth.account.internal.flows.login import (  # noqa: E402
 from allauth.account.internal.userkit import user_id_to_str  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.core.management import call_command, load_command_class  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench import load, pages  # noqa: E402
+from bench import load  # noqa: E402
 
 FLOOR_URL = "/__bench_floor__/"
 STAFF = "staff@demo.test"
@@ -64,32 +64,25 @@ class Bad(Exception):
 # --- data ------------------------------------------------------------------------------------
 
 
-def seed_demo_takes_participants() -> bool:
-    parser = load_command_class("demo", "seed_demo").create_parser("manage.py", "seed_demo")
-    return any(action.dest == "participants" for action in parser._actions)
-
-
 def seed(n: int) -> str:
-    """The database at N participants: ``seed_demo --participants N`` (part "seed") when the
-    command takes it, else the bench's own ``pages.build``. Both keep a database already at N."""
+    """The database at N participants: ``seed_demo --participants N`` (part "seed"), which keeps a
+    database already at N."""
     from participants.models import Participant
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    if seed_demo_takes_participants():
-        how = f"seed_demo --participants {n}"
-        if Participant.objects.filter(user__email__endswith="@bench.test").exists():
-            raise Bad(
-                f"{connection.settings_dict['NAME']} holds the bench's old data (bench/pages.py build()): "
-                "drop it and run again, to measure on seed_demo's"
-            )
-        call_command("seed_demo", participants=n, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    else:
-        how = "bench/pages.py build() (seed_demo does not take --participants yet)"
-        pages.build(n)
+    # The bench's first builder (bench/pages.py, removed) wrote people bench000001@bench.test...;
+    # seed_demo would add its N beside them. (The import's people, bench-import-...@bench.test, are
+    # deleted after each import.)
+    if Participant.objects.filter(user__email__regex=r"^bench[0-9]+@bench\.test$").exists():
+        raise Bad(
+            f"{connection.settings_dict['NAME']} holds data of the bench's old builder (bench/pages.py): "
+            "drop it and run again, to measure on seed_demo's"
+        )
+    call_command("seed_demo", participants=n, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     with connection.cursor() as cursor:  # statistics, as autovacuum would keep them in production
         cursor.execute("ANALYZE")
-    return how
+    return f"seed_demo --participants {n}"
 
 
 def signed_in_session(email: str) -> str:

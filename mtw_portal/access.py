@@ -658,19 +658,10 @@ def can_deactivate_participant(user, participant) -> bool:
     return has_role(user, Role.STAFF)
 
 
-def is_shared_with_workforce_board(participant) -> bool:
-    """Whether the person's record may go to the local workforce board (the WIOA extract): they
-    said they are also served by it, and gave the separate yes to that sharing (not withdrawn)."""
-    return bool(
-        participant.wioa_coenrolled
-        and participant.wioa_consent
-        and participant.deactivated_at is None
-        and participant.anonymized_at is None
-    )
-
-
 def participants_shared_with_workforce_board(user):
-    """The people grant staff may send to the workforce board, by ``is_shared_with_workforce_board``.
+    """The people grant staff may send to the local workforce board (the WIOA extract): they said
+    they are also served by it, and gave the separate yes to that sharing (not withdrawn), and their
+    record is neither deactivated nor anonymized. The one definition of that rule.
     Anyone but grant staff: 403 (the extract is a grant-level file, like the funder's report)."""
     if not is_grant_staff(user):
         raise PermissionDenied

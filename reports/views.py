@@ -2,8 +2,10 @@
 submitting it (after which it is frozen). Grant staff only; the figures come from
 ``reports.quarterly`` through the selectors, the submission from the services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -98,7 +100,10 @@ def report_csv(request, quarter: str, table: str):
 
 
 # The WIOA extract for the local workforce board (reports.wioa): the page lists who is in it and
-# who is left out and why; the download is the file of the valid rows.
+# who is left out and why, a page of the left-out at a time; the download is the file of the valid
+# rows. Without the special project code (PIRL 105) every row fails: the page then says only that,
+# and builds nothing (it would otherwise name, and log as read, everyone who shares with the board).
+# The page still builds the whole extract to know who is left out (every row is checked in Python).
 
 
 def _wioa_extract(request) -> wioa.Extract:
@@ -107,22 +112,34 @@ def _wioa_extract(request) -> wioa.Extract:
 
 @access.role_required(Role.STAFF)
 def wioa_extract_page(request):
+    context = {"elements": wioa.ELEMENTS}
+    if not settings.MTW_WIOA_SPECIAL_PROJECT_ID:
+        return render(request, "reports/wioa.html", {**context, "missing_setting": True})
     extract = _wioa_extract(request)
-    record_view(request, kind=ReadKind.LIST, participants=[r.participant.pk for r in extract.invalid_records])
+    invalid = extract.invalid_records
+    # Django's paginator, not core.paging's: the list is in memory, counting it costs nothing (and
+    # CappedPaginator's count takes any object with a ``count`` method for a queryset, lists too).
+    page = Paginator(invalid, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    record_view(request, kind=ReadKind.LIST, participants=[r.participant.pk for r in page.object_list])
     return render(
         request,
         "reports/wioa.html",
         {
-            "extract": extract,
-            "valid_count": len(extract.valid_records),
-            "invalid": extract.invalid_records,
-            "elements": wioa.ELEMENTS,
+            **context,
+            "as_of": extract.as_of,
+            "total": len(extract.records),
+            "valid_count": len(extract.records) - len(invalid),
+            "invalid_count": len(invalid),
+            "page": page,
         },
     )
 
 
 @access.role_required(Role.STAFF)
 def wioa_extract_csv(request):
+    if not settings.MTW_WIOA_SPECIAL_PROJECT_ID:  # every row would fail: nothing to build
+        messages.error(request, _("No record passes the checks: there is no file to download yet."))
+        return redirect("reports:wioa_extract")
     extract = _wioa_extract(request)
     valid = extract.valid_records
     if not valid:

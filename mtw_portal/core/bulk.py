@@ -6,6 +6,9 @@ value in Python: a roster of 10,000 people spent more time there than in the dat
 (SQLite): ``bulk_create``. Either way the objects come back saved, with their primary keys, and the
 values are exactly what ``bulk_create`` would write (each field's ``pre_save`` and
 ``get_db_prep_save``). No signals are sent (as with ``bulk_create``).
+
+COPY writes one table, every local column, each value as the field prepares it: a model it cannot
+write that way goes to ``bulk_create`` instead (see ``copy_can_write``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.fields import AutoFieldMixin
+from django.db.models import GeneratedField
+from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
 
 COPY_MIN = 50  # below this, bulk_create's one INSERT costs no more
 
@@ -59,6 +63,18 @@ def _preparer(field, connection):
     return prepare
 
 
+def copy_can_write(model) -> bool:
+    """Whether COPY writes ``model``'s rows as ``bulk_create`` would. Not: a multi-table inherited
+    model (its parents' tables need rows first; ``bulk_create`` refuses it with a clear error), a
+    GeneratedField (the database computes it; COPY may not name it), a field with ``db_default``
+    (unset, its value is an expression for the INSERT, not a value COPY can send)."""
+    meta = model._meta
+    return not meta.parents and not any(
+        isinstance(field, GeneratedField) or field.db_default is not NOT_PROVIDED
+        for field in meta.local_concrete_fields
+    )
+
+
 def bulk_insert(model, objs: Sequence, *, batch_size: int = 1000) -> list:
     """Save the new ``objs`` of ``model`` (primary keys unset) and return them, keys filled in."""
     objs = list(objs)
@@ -69,6 +85,7 @@ def bulk_insert(model, objs: Sequence, *, batch_size: int = 1000) -> list:
         or len(objs) < COPY_MIN
         or not isinstance(pk, AutoFieldMixin)
         or any(obj.pk is not None for obj in objs)
+        or not copy_can_write(model)
     ):
         return model.objects.bulk_create(objs, batch_size=batch_size)
     table = model._meta.db_table

@@ -21,7 +21,7 @@ from mtw_portal.audit.models import ReadEvent, ReadKind
 from participants import services as participant_services
 from participants.models import Participant
 from programs.models import Credential
-from reports import wioa
+from reports import views, wioa
 from tests import factories
 
 AS_OF = date(2026, 12, 1)
@@ -269,9 +269,8 @@ def test_coalition_consent_alone_does_not_share_with_the_board(db):
     participant_services.participant_intake_save(
         participant=record, first_name="Zoe", last_name="Test", consent_to_share=True, wioa_coenrolled=True
     )
-    record.refresh_from_db()
-    assert not access.is_shared_with_workforce_board(record)
-    assert not access.participants_shared_with_workforce_board(factories.staff_user()).exists()
+    shared = access.participants_shared_with_workforce_board(factories.staff_user())
+    assert not shared.filter(pk=record.pk).exists()
 
 
 def test_a_deactivated_person_is_not_in_the_extract(world):
@@ -298,15 +297,43 @@ def test_the_download_is_recorded_as_an_export_of_the_people_in_the_file(client,
     assert sorted(event.participant_id_list) == sorted([world["ana"].pk, world["ben"].pk])
 
 
-def test_without_the_special_project_code_no_file_is_offered(client, world, grant_staff, settings):
+def test_without_the_special_project_code_the_page_names_no_one_and_builds_nothing(
+    client, world, grant_staff, settings
+):
     settings.MTW_WIOA_SPECIAL_PROJECT_ID = ""
     client.force_login(grant_staff)
-    page = client.get(reverse("reports:wioa_extract")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:wioa_extract")).content.decode()
     assert "data-missing-setting" in page and reverse("reports:wioa_extract_csv") not in page
-    assert "105 Special Project ID - 1" in page
+    assert "105</span> Special Project ID - 1" in page  # the elements are still listed
+    # Every row would fail 105: no one is named, no one is logged as read, no extract is built.
+    assert "data-left-out" not in page and "data-summary" not in page
+    for person in ("ana", "ben", "dan"):
+        assert world[person].user.display_name not in page
+    assert not ReadEvent.objects.exists()
+    assert not any("programs_credential" in q["sql"] for q in queries.captured_queries)  # read by the extract
     response = client.get(reverse("reports:wioa_extract_csv"))
     assert response.status_code == 302 and response["Location"] == reverse("reports:wioa_extract")
     assert not ReadEvent.objects.filter(kind=ReadKind.EXPORT).exists()
+
+
+def test_the_left_out_are_listed_a_page_at_a_time_and_only_the_page_is_logged_as_read(
+    client, world, grant_staff
+):
+    more = views.PARTICIPANTS_PER_PAGE  # with Dan, one more left out than a page holds
+    for i in range(more):
+        user = factories.participant_user(first_name=f"Left{i}", last_name="Out")
+        record = factories.participant_record(user)
+        Participant.objects.filter(pk=record.pk).update(wioa_coenrolled=True, wioa_consent=True)  # no wioa_id
+    client.force_login(grant_staff)
+    first = client.get(reverse("reports:wioa_extract")).content.decode()
+    assert first.count("data-wioa-problem=") == views.PARTICIPANTS_PER_PAGE
+    assert f"{views.PARTICIPANTS_PER_PAGE + 1} left out" in first
+    assert "page=2" in first
+    logged = ReadEvent.objects.get(kind=ReadKind.LIST)
+    assert len(logged.participant_id_list) == views.PARTICIPANTS_PER_PAGE
+    second = client.get(reverse("reports:wioa_extract"), {"page": 2}).content.decode()
+    assert second.count("data-wioa-problem=") == 1
 
 
 def test_the_extract_reads_in_the_same_queries_for_any_number_of_people(world, employer):
@@ -361,14 +388,14 @@ def test_the_intake_records_co_enrollment_and_the_separate_consent_and_its_withd
     assert client.post(url, {**INTAKE, "wioa_coenrolled": "on", "wioa_consent": "on"}).status_code == 302
     record = Participant.objects.get(user=participant)
     assert (record.wioa_coenrolled, record.wioa_consent, record.consent_to_share) == (True, True, False)
-    assert record.wioa_consent_at is not None and access.is_shared_with_workforce_board(record)
+    shared = access.participants_shared_with_workforce_board(factories.staff_user())
+    assert record.wioa_consent_at is not None and shared.filter(pk=record.pk).exists()
     assert (
         "You agreed to share your record with CareerSource South Florida" in client.get(url).content.decode()
     )
 
     assert client.post(url, {**INTAKE, "wioa_coenrolled": "on"}).status_code == 302
-    record.refresh_from_db()
-    assert not access.is_shared_with_workforce_board(record)
+    assert not shared.filter(pk=record.pk).exists()
     assert (
         "You withdrew your consent to share with CareerSource South Florida"
         in client.get(url).content.decode()

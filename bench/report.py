@@ -130,18 +130,26 @@ def targets(runs: list[dict]) -> list[tuple[str, str, str]]:
             f"each page's multiple at 100,000 within {MAX_GROWTH:g}x the one at 1,000", None, "one size only"
         )
         check("queries per page the same at 1,000 and 100,000", None, "one size only")
-    ratios = [(run["participants"], run["rollup"]["ratio"]) for run in runs if run.get("rollup")]
+    # The issue holds the roll-up to the reference at 100,000 and at 1,000,000: at 1,000 both take
+    # milliseconds and the fixed cost of a query dominates (the table still shows the ratio).
+    ratios = [
+        (run["participants"], run["rollup"]["ratio"])
+        for run in runs
+        if run.get("rollup") and run["participants"] >= 100_000
+    ]
     measured = [(n, ratio) for n, ratio in ratios if ratio is not None]
     if measured:
         n, worst_ratio = max(measured, key=lambda item: item[1])
         check(
-            f"the roll-up within {MAX_ROLLUP_RATIO:g}x the hand-written SQL",
+            f"the roll-up's figures within {MAX_ROLLUP_RATIO:g}x the hand-written SQL at 100,000 and more",
             worst_ratio <= MAX_ROLLUP_RATIO,
             f"worst: {worst_ratio:.2f}x at {_n(n)}",
         )
     else:
         check(
-            f"the roll-up within {MAX_ROLLUP_RATIO:g}x the hand-written SQL", None, "reference not available"
+            f"the roll-up's figures within {MAX_ROLLUP_RATIO:g}x the hand-written SQL at 100,000 and more",
+            None,
+            "reference not available",
         )
     compared = [run for run in runs if run.get("rollup") and run["rollup"].get("differences") is not None]
     if compared:

@@ -68,6 +68,7 @@ def _status(runs: list[dict], target: str) -> str:
 
 def test_bench_targets_are_met_by_figures_within_them():
     runs = [_run(1_000, dashboard_ms=20.0), _run(100_000, dashboard_ms=22.0)]
+    runs[0]["rollup"]["ratio"] = 4.5  # at 1,000 a query's fixed cost dominates: held at 100,000 only
     assert {status for _, status, _ in report.targets(runs)} == {"met", "not measured"}
     assert _status(runs, "the roll-up's counts equal") == "met"
     assert _status(runs, "the roll-up under 10 s") == "not measured"  # no run at 1,000,000
@@ -88,7 +89,7 @@ def test_bench_targets_report_each_figure_beyond_its_target_as_not_met():
     assert _status(runs, "every key page within 5x") == "NOT met"  # 30 ms over a 5 ms floor
     assert _status(runs, "each page's multiple") == "NOT met"  # 6x at 100k over 4x at 1k
     assert _status(runs, "queries per page") == "NOT met"
-    assert _status(runs, "the roll-up within 3x") == "NOT met"
+    assert _status(runs, "the roll-up's figures within 3x") == "NOT met"
     assert _status(runs, "the roll-up's counts equal") == "NOT met"
     assert _status(runs, "the roll-up's figures under 10 s") == "met"
     assert _status(runs, "the whole roll-up, every stored table included, under 10 s") == "NOT met"

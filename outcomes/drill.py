@@ -73,8 +73,30 @@ class Drill:
     described: list[tuple] = field(default_factory=list)
 
 
+# The order of a drill's parameters in its address: the same link whatever order they were stored
+# in (PostgreSQL's jsonb keeps an object's keys in its own order, not the one written).
+PARAMETER_ORDER = (
+    "measure",
+    "provider",
+    "program",
+    "quarter",
+    "reason",
+    "status",
+    "support",
+    "field",
+    "value",
+    "within",
+)
+
+
 def drill_url(params: dict) -> str:
-    return reverse("outcomes:people") + "?" + urlencode(params)
+    ordered = sorted(
+        params.items(),
+        key=lambda item: (
+            PARAMETER_ORDER.index(item[0]) if item[0] in PARAMETER_ORDER else len(PARAMETER_ORDER)
+        ),
+    )
+    return reverse("outcomes:people") + "?" + urlencode(ordered)
 
 
 def drill_parse(params) -> Drill | None:

@@ -26,7 +26,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
-from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import CappedPaginator
 from placements.selectors import retention_due_counts
 from programs.selectors import training_of
 
@@ -71,7 +71,7 @@ def account_request(request):
 @access.role_required(Role.STAFF)
 def account_request_list(request):
     state = request.GET.get("state", EmployerAccountRequest.State.PENDING)
-    page = Paginator(selectors.employer_account_request_list(state=state), 25).get_page(
+    page = CappedPaginator(selectors.employer_account_request_list(state=state), 25).get_page(
         request.GET.get("page")
     )
     return render(
@@ -146,7 +146,7 @@ def board(request):
         employer=filters.get("employer"),
         min_wage=filters.get("min_wage"),
     )
-    page = Paginator(opportunities, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(opportunities, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "employers/board.html",
@@ -518,7 +518,7 @@ def mentor_offer_pause(request, pk: int):
 def caseload_applications(request):
     state = request.GET.get("state", "")
     applications = selectors.application_list_for(user=request.user, state=state)
-    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(applications, 25).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=[a.participant_id for a in page])
     return render(
         request,

@@ -152,15 +152,6 @@ def zip_breakdown(*, as_of: date | None = None, scope: dict | None = None) -> di
     return _breakdown("zip_code", Participant._meta.get_field("zip_code").verbose_name, groups, prefer)
 
 
-def top_zip_codes(as_of: date, scope: dict | None = None) -> list[str]:
-    """The ZIP codes that have rows of their own in ``zip_breakdown`` (the "other" row is the rest)."""
-    return [
-        row["key"]
-        for row in zip_breakdown(as_of=as_of, scope=scope)["rows"]
-        if row["key"] not in ("", "other")
-    ]
-
-
 def equity_breakdowns(*, as_of: date | None = None, scope: dict | None = None) -> list[dict]:
     """Every breakdown shown on the dashboard: the demographics (one query for all of them, grouped
     by every combination of their values: 5 scans of the participants cost 5 times one), then ZIP

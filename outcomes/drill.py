@@ -38,8 +38,9 @@ from django.utils.translation import gettext_lazy as _
 from mtw_portal.core.forms import id_param
 from mtw_portal.core.tables import Column, Quarter, Table
 from mtw_portal.core.validators import has_control_characters
-from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS, top_zip_codes
+from outcomes.breakdowns import DEMOGRAPHIC_FIELDS, NOT_ANSWERED, OTHER_ZIPS
 from outcomes.measures import MEASURES, measure
+from outcomes.stored import column_index
 from participants.models import Participant, SupportType
 from programs.models import Enrollment, Program, Provider, WithdrawalReason
 
@@ -72,8 +73,30 @@ class Drill:
     described: list[tuple] = field(default_factory=list)
 
 
+# The order of a drill's parameters in its address: the same link whatever order they were stored
+# in (PostgreSQL's jsonb keeps an object's keys in its own order, not the one written).
+PARAMETER_ORDER = (
+    "measure",
+    "provider",
+    "program",
+    "quarter",
+    "reason",
+    "status",
+    "support",
+    "field",
+    "value",
+    "within",
+)
+
+
 def drill_url(params: dict) -> str:
-    return reverse("outcomes:people") + "?" + urlencode(params)
+    ordered = sorted(
+        params.items(),
+        key=lambda item: (
+            PARAMETER_ORDER.index(item[0]) if item[0] in PARAMETER_ORDER else len(PARAMETER_ORDER)
+        ),
+    )
+    return reverse("outcomes:people") + "?" + urlencode(ordered)
 
 
 def drill_parse(params) -> Drill | None:
@@ -146,11 +169,11 @@ def drill_parse(params) -> Drill | None:
 
 
 def drill_people(
-    drill: Drill, *, as_of: date, visible: QuerySet | None = None, tables: list[dict] | None = None
+    drill: Drill, *, as_of: date, tables: list[dict], visible: QuerySet | None = None
 ) -> QuerySet:
     """The participants behind the figure, among ``visible`` (the access module's set).
     ``tables``: the stored grant tables, whose ZIP code breakdown names the ZIP codes with a row of
-    their own ("other" is the rest); without them, they are counted now."""
+    their own ("other" is the rest)."""
     people = visible if visible is not None else Participant.objects.all()
     condition = measure(drill.measure).person(as_of, drill.scope, **drill.options)
     if drill.within_enrolled:
@@ -158,15 +181,15 @@ def drill_people(
     if drill.group is not None:
         name, value = drill.group
         if name == "zip_code" and value == "other":
-            condition &= ~Q(zip_code="") & ~Q(zip_code__in=_top_zip_codes(drill, as_of, tables))
+            condition &= ~Q(zip_code="") & ~Q(zip_code__in=_top_zip_codes(tables))
         else:
             condition &= Q(**{name: value})
     return people.filter(condition)
 
 
-def _top_zip_codes(drill: Drill, as_of: date, tables: list[dict] | None) -> list[str]:
-    if tables is None or drill.scope:
-        return top_zip_codes(as_of, drill.scope or None)
+def _top_zip_codes(tables: list[dict]) -> list[str]:
+    """The ZIP codes with a row of their own in the stored grant breakdown (a group's drill is
+    never within a scope: ``drill_is_shown``)."""
     table = next((t for t in tables if t["key"] == "equity-zip_code"), {"rows": []})
     return [row["key"] for row in table["rows"] if row["key"] not in ("", "other")]
 
@@ -186,9 +209,14 @@ def drill_is_shown(drill: Drill, *, tables: list[dict]) -> bool:
     table = next((t for t in tables if t["key"] == f"equity-{name}"), None)
     if table is None:
         return False
-    index = [c["key"] for c in table["columns"]].index(column)
-    row = next((r for r in table["rows"] if r["key"] == value), None)
-    return row is not None and row["values"][index] is not None
+    index = column_index(table, column)
+    row = next((r for r in table.get("rows", []) if r.get("key") == value), None)
+    return (
+        index is not None
+        and row is not None
+        and index < len(row["values"])
+        and row["values"][index] is not None
+    )
 
 
 def drill_people_table(drill: Drill, people) -> Table:

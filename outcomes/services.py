@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,39 +26,72 @@ from reports.drafts import drafts_data
 _ROLLUP_LOCK_KEY = 7_260_001
 
 
-def _rollup_lock() -> None:
-    """Serialize roll-ups until the transaction ends. PostgreSQL: an advisory lock, which blocks no
-    other writer (a row lock on the settings would hold up every write that requests a roll-up).
-    SQLite allows one writing transaction at a time anyway."""
-    if connection.vendor == "postgresql":
+@contextmanager
+def _rollup_serialized():
+    """Serialize roll-ups, and make each one's reads a single snapshot of the data.
+
+    PostgreSQL, called outside any transaction (the task, the command): a session advisory lock
+    is taken first, in autocommit, then the roll-up's transaction starts with ``SET TRANSACTION
+    ISOLATION LEVEL REPEATABLE READ`` (it must be its first statement): every query of the run
+    (some twenty, over seconds) sees the same data, so the stored tables agree with each other
+    even while others write. The lock is taken before that snapshot, so a second roll-up waiting
+    for it reads what the first one committed (no serialization failure). The lock blocks no other
+    writer (a row lock on the settings would hold up every write that requests a roll-up).
+
+    Called inside a transaction (a caller's, a test's): its level is the caller's, and the lock is
+    the transaction's (``pg_advisory_xact_lock``). SQLite allows one writing transaction at a time,
+    and it reads consistently within it."""
+    postgres = connection.vendor == "postgresql"
+    if not postgres or connection.in_atomic_block:
+        with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK_KEY])
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_ROLLUP_LOCK_KEY])
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_ROLLUP_LOCK_KEY])
 
 
 def outcomes_rollup(*, as_of=None):
     """Compute the outcome figures and store them as the snapshot of ``as_of`` (today by default),
-    with every table the dashboards and the funder's draft reports show (``outcomes.stored``).
+    and, for today's roll-up only, every table the dashboards and the funder's draft reports show
+    (``outcomes.stored``). A roll-up of a past date (a backfill of the history) stores its snapshot
+    alone: the pages keep showing today's figures.
 
     Idempotent: runs are serialized by a lock and each replaces the day's row (one per date, the
     history), so two at once store the same figures; a run killed midway wrote nothing, since the
     figures are computed and stored in one transaction.
     """
 
-    as_of = as_of or timezone.localdate()
+    today = timezone.localdate()
+    as_of = as_of or today
     grant = grant_settings()
-    with transaction.atomic():
-        _rollup_lock()
+    with _rollup_serialized():
+        started = timezone.now()  # the time of the figures: they are of the data as it was then
         data = outcomes_compute(
             as_of,
             targets={"trained": grant.target_trained, "placed_good_jobs": grant.target_placed_good_jobs},
             grant_end_date=grant.grant_end_date,
         )
-        snapshot, created = OutcomeSnapshot.objects.get_or_create(as_of=as_of, defaults={"data": data})
+        snapshot, created = OutcomeSnapshot.objects.get_or_create(
+            as_of=as_of, defaults={"data": data, "computed_at": started}
+        )
         if not created:
             OutcomeSnapshot.objects.filter(pk=snapshot.pk).update(
-                data=data, computed_at=timezone.now(), run_count=F("run_count") + 1
+                data=data, computed_at=started, run_count=F("run_count") + 1
             )
             snapshot.refresh_from_db()
+        if as_of != today:
+            return snapshot
         scopes = stored.board_scopes(as_of, snapshots=outcome_snapshot_history(), grant=grant)
         for quarter, data in drafts_data(as_of).items():
             scopes[stored.report_scope(quarter)] = data

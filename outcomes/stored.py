@@ -33,6 +33,10 @@ from outcomes.models import OutcomeSnapshot, OutcomeTables
 from programs.models import Provider
 
 GRANT = "grant"
+# The shape of the stored data. Raise it whenever a table, a key or an encoding changes: rows of
+# another version read as not stored (the pages say the figures are being prepared) until the next
+# roll-up replaces them, so a deploy never shows, or fails on, data of the old shape.
+STORED_VERSION = 1
 
 
 def provider_scope(provider) -> str:
@@ -146,10 +150,11 @@ def tables_store(snapshot: OutcomeSnapshot, scopes: dict[str, dict]) -> None:
     """Replace the stored tables with ``scopes`` ({scope: data}), all of the same roll-up; scopes
     no longer computed (a provider removed, a quarter submitted or out of the list) are dropped.
     Call inside the roll-up's transaction."""
-    now = timezone.now()
+    now = snapshot.computed_at
     for scope, data in scopes.items():
         OutcomeTables.objects.update_or_create(
-            scope=scope, defaults={"snapshot": snapshot, "data": data, "computed_at": now}
+            scope=scope,
+            defaults={"snapshot": snapshot, "data": {**data, "version": STORED_VERSION}, "computed_at": now},
         )
     OutcomeTables.objects.exclude(scope__in=list(scopes)).delete()
 
@@ -167,8 +172,12 @@ def board_scopes(as_of: date, *, snapshots, grant) -> dict[str, dict]:
 
 
 def stored_tables(scope: str) -> OutcomeTables | None:
-    """The stored row of ``scope``, or None before the first roll-up that computed it: one query."""
-    return OutcomeTables.objects.filter(scope=scope).first()
+    """The stored row of ``scope`` (with its snapshot's date), or None before the first roll-up
+    that computed it, or when it was stored in another shape (``STORED_VERSION``): one query."""
+    row = OutcomeTables.objects.select_related("snapshot").defer("snapshot__data").filter(scope=scope).first()
+    if row is None or row.data.get("version") != STORED_VERSION:
+        return None
+    return row
 
 
 @dataclass
@@ -184,7 +193,7 @@ class StoredBoard:
 
     @property
     def as_of(self) -> date | None:
-        return timezone.localdate(self.row.computed_at) if self.row else None
+        return self.row.snapshot.as_of if self.row else None
 
     def tables(self) -> list[Table]:
         if self.row is None:
@@ -226,6 +235,12 @@ def rollup_pending_until():
     return due if due and due > timezone.now() else None
 
 
+def column_index(table: dict, key: str) -> int | None:
+    """The position of column ``key`` in a stored table, or None when it has no such column."""
+    keys = [column.get("key") for column in table.get("columns", [])]
+    return keys.index(key) if key in keys else None
+
+
 def stored_cell(tables: list[dict], params: dict) -> Any:
     """The stored value of the cell whose people are ``params`` (a drill's parameters), and
     whether one was found: ``(found, value)``. ``tables``: a stored row's ``data["tables"]``."""
@@ -234,54 +249,8 @@ def stored_cell(tables: list[dict], params: dict) -> Any:
         for row in [*table["rows"], *table.get("footer", [])]:
             for column_key, drill in row.get("drill", {}).items():
                 if {key: str(value) for key, value in drill.items()} == params:
-                    index = [c["key"] for c in table["columns"]].index(column_key)
+                    index = column_index(table, column_key)
+                    if index is None or index >= len(row["values"]):
+                        return False, None
                     return True, decode(row["values"][index])
     return False, None
-
-
-# --- A page of a list, without counting it ----------------------------------------------------
-
-
-class OpenPage:
-    """A page of a list read with LIMIT/OFFSET in an indexed order: one row more than the page
-    says whether there is a next one, so nothing counts the whole list. ``number`` from 1."""
-
-    def __init__(self, rows, number, per_page: int):
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        start = (number - 1) * per_page
-        fetched = list(rows[start : start + per_page + 1])
-        self.number = number
-        self.object_list = fetched[:per_page]
-        self._more = len(fetched) > per_page
-        self._start = start
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-    # Django's ``Page`` names, so templates and callers read either alike.
-    def has_next(self) -> bool:
-        return self._more
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_other_pages(self) -> bool:
-        return self.has_next() or self.has_previous()
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def start_index(self) -> int:
-        return self._start + 1 if self.object_list else 0
-
-    def end_index(self) -> int:
-        return self._start + len(self.object_list)

@@ -17,11 +17,13 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
+from mtw_portal.core.paging import OpenPage
 from mtw_portal.core.tables import FORMATS, table_response, workbook_response
 from outcomes import services, stored
 from outcomes.board import Board
 from outcomes.drill import drill_is_shown, drill_parse, drill_people, drill_people_table, drill_url
 from outcomes.forms import GrantTargetsForm
+from outcomes.suppression import SUPPRESS_BELOW
 
 PEOPLE_PER_PAGE = 50
 
@@ -170,7 +172,12 @@ def provider_dashboard_workbook(request):
 def _drilled_people(request):
     """The drill of the request's parameters, the stored grant tables, and its people (grant
     staff), or 404: malformed, or a number the stored dashboard hides (``drill_is_shown``), as for
-    an unknown figure. The people are in participant order (the primary key: an index)."""
+    an unknown figure. The people are in participant order (the primary key: an index).
+
+    A group's list is also 404 when it now holds fewer than ``SUPPRESS_BELOW`` people: the figure
+    was shown at the roll-up, but the list is of now, and a group that has since shrunk below the
+    threshold would name the few people suppression hides (one query, counting at most
+    ``SUPPRESS_BELOW`` rows)."""
     drill = drill_parse(request.GET)
     if drill is None:
         raise Http404
@@ -184,6 +191,8 @@ def _drilled_people(request):
         .select_related("user", "organization", "navigator__user")
         .order_by("pk")
     )
+    if drill.group is not None and people.order_by()[:SUPPRESS_BELOW].count() < SUPPRESS_BELOW:
+        raise Http404
     return drill, grant, tables, as_of, people
 
 
@@ -193,7 +202,7 @@ def people(request):
     The number is the stored one (with its time); the list is of now, a page at a time, never
     counted whole."""
     drill, grant, tables, as_of, people = _drilled_people(request)
-    page = stored.OpenPage(people, request.GET.get("page"), PEOPLE_PER_PAGE)
+    page = OpenPage(people, request.GET.get("page"), PEOPLE_PER_PAGE)
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -206,6 +215,7 @@ def people(request):
             "page": page,
             "figure": figure if found else None,
             "computed_at": grant.computed_at if grant and found else None,
+            "figures_as_of": grant.snapshot.as_of if grant and found else None,
             "pending_until": stored.rollup_pending_until(),
             "as_of": as_of,
             "query": query.urlencode(),

@@ -17,8 +17,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, next_url
-from mtw_portal.core.paging import CappedPaginator as Paginator
-from mtw_portal.core.paging import capped_count
+from mtw_portal.core.paging import CappedPaginator, capped_count
 from participants import selectors, services
 from participants.forms import (
     BulkAssignForm,
@@ -70,7 +69,7 @@ def caseload(request):
     if sort.removeprefix("-") not in selectors.CASELOAD_SORTS:
         sort = ""
     participants = selectors.caseload_list(viewer=request.user, scope=tab, query=query, sort=sort)
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=page.object_list)
     staff = access.is_grant_staff(request.user)
     queue_count, queue_more = capped_count(selectors.participant_list(viewer=request.user, scope="queue"))
@@ -356,7 +355,7 @@ def participant_enroll(request, pk: int):
 def support_ledger(request):
     items = selectors.support_ledger(viewer=request.user)
     awaiting = selectors.support_ledger(viewer=request.user, state=SupportItem.State.AWAITING_APPROVAL)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     support_requests = selectors.support_request_list(viewer=request.user)
     shown = [*page, *awaiting, *support_requests]
     record_view(request, kind=ReadKind.LIST, participants=[x.participant_id for x in shown])

@@ -23,7 +23,7 @@ from mtw_portal.accounts.models import Role
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, id_param, next_url
-from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import CappedPaginator
 from mtw_portal.imports import pages as import_pages
 from placements import selectors, services
 from placements.forms import (
@@ -52,7 +52,7 @@ def placements(request):
         request.GET or None, employers=selectors.placement_filter_employers(user=request.user)
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.placement_list_for(user=request.user, **filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.placement_list_for(user=request.user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     record_view(request, kind=ReadKind.LIST, participants=[p.participant_id for p in page])
@@ -204,10 +204,10 @@ def retention_checks(request):
     grant staff; an employer, its own placements'); a navigator may keep to their own caseload."""
     employer = access.has_role(request.user, Role.EMPLOYER)
     mine = access.has_role(request.user, Role.NAVIGATOR) and request.GET.get("mine") == "1"
-    due = Paginator(selectors.retention_checks_due(user=request.user, mine=mine), PAGE_SIZE).get_page(
+    due = CappedPaginator(selectors.retention_checks_due(user=request.user, mine=mine), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    upcoming = Paginator(
+    upcoming = CappedPaginator(
         selectors.retention_checks_upcoming(user=request.user, mine=mine), PAGE_SIZE
     ).get_page(request.GET.get("upcoming_page"))
     until = selectors.recordable_until()

@@ -13,7 +13,7 @@ from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error, id_param
-from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import CappedPaginator
 from programs import selectors, services
 from programs.forms import (
     CatalogueFilterForm,
@@ -41,7 +41,7 @@ def catalogue(request):
         schedule=filters.get("schedule", ""),
         starts_after=filters.get("starts_after"),
     )
-    page = Paginator(programs, 12).get_page(request.GET.get("page"))
+    page = CappedPaginator(programs, 12).get_page(request.GET.get("page"))
     return render(request, "programs/catalogue.html", {"form": form, "page": page})
 
 
@@ -91,7 +91,7 @@ def provider_home(request):
         access.provider_staff_for(request.user) if access.has_role(request.user, Role.PROVIDER) else None
     )
     programs = selectors.programs_for_manager(user=request.user)
-    page = Paginator(programs, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(programs, 20).get_page(request.GET.get("page"))
     waiting = list(selectors.cohorts_with_applications_waiting(user=request.user)[:WAITING_LISTED])
     return render(
         request,
@@ -161,7 +161,7 @@ def cohort_edit(request, program_pk: int, pk: int | None = None):
 def cohort_roster(request, pk: int):
     cohort = access.cohort_for(request.user, pk)
     status = request.GET.get("status", "")
-    page = Paginator(selectors.cohort_roster(cohort=cohort, status=status), 50).get_page(
+    page = CappedPaginator(selectors.cohort_roster(cohort=cohort, status=status), 50).get_page(
         request.GET.get("page")
     )
     counts = selectors.cohort_status_counts(cohort=cohort)

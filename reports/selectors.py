@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from mtw_portal.core.paging import OpenPage
 from mtw_portal.core.tables import Quarter
-from outcomes.stored import OpenPage, report_scope, stored_tables
+from outcomes.stored import report_scope, stored_tables
 from programs.models import Enrollment
 from reports.models import FunderReport
 from reports.quarterly import ParticipantRows, period_end, tables_from_data
@@ -64,9 +65,15 @@ def funder_report_tables_for(*, quarter):
     draft = funder_report_draft(quarter=quarter)
     if draft is None:
         return None, []
+    return None, tables_from_data(draft_with_participants(quarter, draft))
+
+
+def draft_with_participants(quarter, draft) -> dict:
+    """The stored ``draft``'s data with the whole participant list, read now: what the downloads
+    hold, and what a submission freezes (one query)."""
     until = period_end(quarter, timezone.localdate())
     rows = list(ParticipantRows(quarter)[:]) if until >= quarter.start else []
-    return None, tables_from_data(_with_participants(draft.data, rows))
+    return _with_participants(draft.data, rows)
 
 
 def funder_report_page(*, quarter, page, per_page: int):

@@ -58,6 +58,9 @@ def report_detail(request, quarter: str):
             "computed_at": draft.computed_at if draft else None,
             "pending_until": rollup_pending_until() if report is None else None,
             "participants_count": draft.data.get("participants_count") if draft else None,
+            # Submitting freezes this draft: only one stored after the quarter ended can be.
+            "submittable": bool(draft and draft.data.get("period_end") == quarter.end.isoformat()),
+            "draft_stamp": services.draft_stamp(draft) if draft else "",
         },
     )
 
@@ -67,7 +70,12 @@ def report_detail(request, quarter: str):
 def report_submit(request, quarter: str):
     quarter = _quarter(quarter)
     try:
-        services.funder_report_submit(quarter=quarter, by=request.user)
+        services.funder_report_submit(
+            quarter=quarter,
+            by=request.user,
+            shown=request.POST.get("shown", ""),
+            confirm_pending=request.POST.get("confirm_pending") == "yes",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

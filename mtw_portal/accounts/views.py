@@ -19,7 +19,7 @@ from mtw_portal.accounts.models import ROLE_ORGANIZATION, Role, User
 from mtw_portal.accounts.throttle import throttled
 from mtw_portal.audit.services import ReadKind, record_view
 from mtw_portal.core.forms import apply_validation_error
-from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -29,7 +29,7 @@ def people_list(request):
     form = PeopleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.user_list(query=filters.get("q", ""), role=filters.get("role", ""))
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     record_view(request, kind=ReadKind.LIST, participants=[getattr(u, "participant", None) for u in page])
     return render(request, "accounts/people_list.html", {"form": form, "page": page})
 

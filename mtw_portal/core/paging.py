@@ -14,6 +14,10 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000  # settings.MTW_LIST_COUNT_CAP overrides it
+# The highest page number any list reads: beyond it a page is "empty" (``get_page`` then shows
+# the first or the last), never an OFFSET the database cannot hold (a 500 on SQLite and
+# PostgreSQL alike for a hostile ``?page=99999999999999999999``).
+MAX_PAGE = 100_000
 
 
 def count_cap() -> int:
@@ -61,6 +65,8 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -85,3 +91,55 @@ def capped_count(queryset, *, cap: int | None = None) -> tuple[int, bool]:
     cap = count_cap() if cap is None else cap
     count = queryset.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
+
+
+def page_number(number) -> int:
+    """A requested page number as an int from 1 to ``MAX_PAGE``: anything else is page 1."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError, OverflowError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
+class OpenPage:
+    """A page of a list read with LIMIT/OFFSET in an indexed order: one row more than the page
+    says whether there is a next one, so nothing counts the whole list. ``number`` from 1 to
+    ``MAX_PAGE`` (anything else reads page 1)."""
+
+    def __init__(self, rows, number, per_page: int):
+        number = page_number(number)
+        start = (number - 1) * per_page
+        fetched = list(rows[start : start + per_page + 1])
+        self.number = number
+        self.object_list = fetched[:per_page]
+        self._more = len(fetched) > per_page
+        self._start = start
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    # Django's ``Page`` names, so templates and callers read either alike.
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return self._start + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return self._start + len(self.object_list)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from mtw_portal import access
 from mtw_portal.accounts.models import Role
 from mtw_portal.audit.services import ReadKind, record_view
-from mtw_portal.core.paging import CappedPaginator as Paginator
+from mtw_portal.core.paging import CappedPaginator
 from mtw_portal.notifications import selectors, services
 from mtw_portal.notifications.forms import PreferencesForm
 
@@ -19,7 +19,7 @@ EVERY_ROLE = tuple(Role)
 
 @access.role_required(*EVERY_ROLE)
 def inbox(request):
-    page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     # The items name participants (a navigator's queue, an employer's applicants): a list of people read.

@@ -279,3 +279,106 @@ def test_a_dashboard_is_rendered_once_per_roll_up_and_language(client, grant_sta
     assert rendered(HTTP_ACCEPT_LANGUAGE="es")  # another language: its own
     rollup()
     assert rendered()  # new figures: a new key
+
+
+# --- A backfill, a shrinking group, another shape, one snapshot ----------------------------------
+
+
+def _stored_rows() -> dict:
+    rows = OutcomeTables.objects.all()
+    return {row.scope: (row.pk, row.computed_at, row.data, row.snapshot_id) for row in rows}
+
+
+def test_a_roll_up_of_a_past_date_stores_its_snapshot_and_leaves_the_pages_figures(brainstation):
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    factories.enrollment(participant=factories.participant_record(), cohort=cohort, status="enrolled")
+    rollup()
+    before = {
+        row.scope: (row.pk, row.computed_at, row.data, row.snapshot_id) for row in OutcomeTables.objects.all()
+    }
+    assert stored.GRANT in before and any(scope.startswith("report:") for scope in before)
+    past = timezone.localdate() - timedelta(days=30)
+
+    snapshot = outcome_services.outcomes_rollup(as_of=past)
+
+    assert snapshot.as_of == past
+    after = {
+        row.scope: (row.pk, row.computed_at, row.data, row.snapshot_id) for row in OutcomeTables.objects.all()
+    }
+    assert after == before  # the grant row, the providers' and the drafts: untouched
+
+
+def test_every_table_of_a_roll_up_carries_the_time_it_started(brainstation):
+    started = timezone.now()
+    snapshot = outcome_services.outcomes_rollup()
+    times = set(OutcomeTables.objects.values_list("computed_at", flat=True))
+    assert times == {snapshot.computed_at}
+    assert started <= snapshot.computed_at
+
+
+def test_the_pages_show_the_date_the_figures_are_of(client, grant_staff, brainstation):
+    rollup()
+    client.force_login(grant_staff)
+    content = client.get(reverse("outcomes:dashboard")).content.decode()
+    row = OutcomeTables.objects.select_related("snapshot").get(scope=stored.GRANT)
+    assert "Figures as of " in content and row.snapshot.as_of == timezone.localdate()
+
+
+def _ethnic_group(cohort, ethnicity: str, size: int) -> list:
+    people = []
+    for _ in range(size):
+        person = factories.participant_record()
+        Participant.objects.filter(pk=person.pk).update(ethnicity=ethnicity)
+        factories.enrollment(participant=person, cohort=cohort, status="enrolled")
+        people.append(person)
+    return people
+
+
+def test_a_group_shown_at_the_roll_up_that_has_since_shrunk_below_five_opens_nothing(
+    client, grant_staff, brainstation
+):
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    hispanic = _ethnic_group(cohort, "hispanic", 5)
+    _ethnic_group(cohort, "not_hispanic", 6)
+    _ethnic_group(cohort, "", 5)
+    _ethnic_group(cohort, "prefer_not_to_say", 5)
+    rollup()
+    client.force_login(grant_staff)
+    params = {"measure": "enrolled", "field": "ethnicity", "value": "hispanic"}
+    response = client.get(reverse("outcomes:people"), params)
+    assert response.status_code == 200 and len(response.context["page"]) == 5  # shown: 5 people
+    Participant.objects.filter(pk=hispanic[0].pk).update(ethnicity="not_hispanic")  # before a roll-up
+
+    assert client.get(reverse("outcomes:people"), params).status_code == 404
+    assert client.get(reverse("outcomes:people_download", kwargs={"fmt": "csv"}), params).status_code == 404
+    other = {"measure": "enrolled", "field": "ethnicity", "value": "not_hispanic"}
+    assert client.get(reverse("outcomes:people"), other).status_code == 200  # 7 now: still listed
+
+
+def test_stored_tables_of_another_version_read_as_not_stored(client, grant_staff, brainstation):
+    rollup()
+    row = OutcomeTables.objects.get(scope=stored.GRANT)
+    assert row.data["version"] == stored.STORED_VERSION
+    row.data = {**row.data, "version": stored.STORED_VERSION + 1}  # a shape this code does not know
+    row.save()
+    client.force_login(grant_staff)
+    response = client.get(reverse("outcomes:dashboard"))
+    assert response.status_code == 200
+    assert 'data-figures-state="none"' in response.content.decode()
+    assert client.get(reverse("outcomes:people"), {"measure": "enrolled"}).status_code == 200
+
+
+def test_stored_tables_with_unknown_columns_open_no_list_and_never_fail(client, grant_staff, brainstation):
+    cohort = factories.cohort(program=factories.program(provider=brainstation))
+    _ethnic_group(cohort, "hispanic", 5)
+    rollup()
+    row = OutcomeTables.objects.get(scope=stored.GRANT)
+    for table in row.data["tables"]:
+        for column in table["columns"]:
+            column["key"] = "renamed-" + column["key"]
+    row.save()
+    client.force_login(grant_staff)
+    group = {"measure": "enrolled", "field": "ethnicity", "value": "hispanic"}
+    assert client.get(reverse("outcomes:people"), group).status_code == 404
+    response = client.get(reverse("outcomes:people"), {"measure": "enrolled"})
+    assert response.status_code == 200 and response.context["figure"] is None

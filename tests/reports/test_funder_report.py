@@ -16,17 +16,33 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mtw_portal.accounts.models import User
+from mtw_portal.core.models import GrantSettings
+from mtw_portal.core.services import grant_settings
 from mtw_portal.core.tables import XLSX_TYPE, Quarter
+from outcomes.models import OutcomeTables
+from outcomes.services import outcomes_rollup
+from outcomes.stored import report_scope
 from programs import services as program_services
 from programs.follow_up import add_months
 from programs.models import CompletionFollowUp
 from reports import services as report_services
 from reports.models import FunderReport, FunderReportFrozen
-from reports.quarterly import funder_report_tables
+from reports.quarterly import funder_report_tables, tables_from_data
 from tests import factories
 
-Q = Quarter(2025, 2)  # 1 April to 30 June 2025
+# Last year's second quarter (1 April to 30 June): ended, and always among the quarters whose
+# drafts the roll-up stores (the current one and the seven before), as is the one after it.
+Y = timezone.localdate().year - 1
+Q = Quarter(Y, 2)
 STAFF_ROUTES = ("funder_report_list", "funder_report", "funder_report_xlsx", "funder_report_csv")
+
+
+def submit(quarter: Quarter, by) -> FunderReport:
+    """Roll up (which stores the draft), then submit the draft as its page shows it."""
+    outcomes_rollup()
+    draft = OutcomeTables.objects.filter(scope=report_scope(quarter)).first()  # none once submitted
+    shown = report_services.draft_stamp(draft) if draft else ""
+    return report_services.funder_report_submit(quarter=quarter, by=by, shown=shown)
 
 
 def at(year, month, day) -> datetime:
@@ -71,12 +87,12 @@ def world(brainstation, fourgeeks, grant_staff):
     da = factories.program(provider=brainstation, name="Data Analytics")
     web = factories.program(provider=fourgeeks, name="Web Development")
     factories.program(provider=fourgeeks, name="Quiet Program")  # no activity: no row
-    c0 = factories.cohort(program=se, start_date=date(2024, 7, 8), end_date=date(2024, 12, 31))
-    c_prev = factories.cohort(program=se, start_date=date(2025, 1, 13), end_date=date(2025, 4, 30))
-    c1 = factories.cohort(program=se, start_date=date(2025, 4, 14), end_date=date(2025, 6, 20))
-    c5 = factories.cohort(program=se, start_date=date(2025, 6, 2), end_date=date(2025, 9, 30))
-    c3 = factories.cohort(program=da, start_date=date(2025, 5, 5), end_date=date(2025, 8, 1))
-    c4 = factories.cohort(program=web, start_date=date(2025, 7, 7), end_date=date(2025, 10, 1))
+    c0 = factories.cohort(program=se, start_date=date(Y - 1, 7, 8), end_date=date(Y - 1, 12, 31))
+    c_prev = factories.cohort(program=se, start_date=date(Y, 1, 13), end_date=date(Y, 4, 30))
+    c1 = factories.cohort(program=se, start_date=date(Y, 4, 14), end_date=date(Y, 6, 20))
+    c5 = factories.cohort(program=se, start_date=date(Y, 6, 2), end_date=date(Y, 9, 30))
+    c3 = factories.cohort(program=da, start_date=date(Y, 5, 5), end_date=date(Y, 8, 1))
+    c4 = factories.cohort(program=web, start_date=date(Y, 7, 7), end_date=date(Y, 10, 1))
     partner = factories.EmployerFactory(name="Partner Co", is_partner=True)
     other = factories.EmployerFactory(name="Other Co", is_partner=False)
     p = factories.placement_row
@@ -102,105 +118,105 @@ def world(brainstation, fourgeeks, grant_staff):
     ana, ben, cara, dan, eve, fay, gus = (people[name] for name in names[:7])
     # Ana: in two programs in the quarter; one job counts for both.
     e_ana = enroll(
-        ana, c1, "completed", applied=at(2025, 4, 2), enrolled_on=date(2025, 4, 3), end_date=date(2025, 6, 20)
+        ana, c1, "completed", applied=at(Y, 4, 2), enrolled_on=date(Y, 4, 3), end_date=date(Y, 6, 20)
     )
-    enroll(ana, c3, "active", applied=at(2025, 4, 20), enrolled_on=date(2025, 4, 21))
+    enroll(ana, c3, "active", applied=at(Y, 4, 20), enrolled_on=date(Y, 4, 21))
     p(
         participant=ana,
         employer=partner,
-        start_date=date(2025, 6, 30),
+        start_date=date(Y, 6, 30),
         hourly_wage=Decimal("30"),
         in_field_of_training=True,
     )
-    p(participant=ana, employer=other, kind="internship", start_date=date(2025, 7, 1))  # just after
+    p(participant=ana, employer=other, kind="internship", start_date=date(Y, 7, 1))  # just after
     # Ben: withdrew from an earlier cohort in the previous quarter, back in the quarter.
     enroll(
-        ben, c_prev, "withdrawn", applied=at(2025, 1, 2), enrolled_on=date(2025, 1, 5),
-        end_date=date(2025, 3, 20), withdrawal_reason="family_obligations",
+        ben, c_prev, "withdrawn", applied=at(Y, 1, 2), enrolled_on=date(Y, 1, 5),
+        end_date=date(Y, 3, 20), withdrawal_reason="family_obligations",
     )  # fmt: skip
-    e_ben = enroll(ben, c1, "active", applied=at(2025, 4, 5), enrolled_on=date(2025, 4, 6))
+    e_ben = enroll(ben, c1, "active", applied=at(Y, 4, 5), enrolled_on=date(Y, 4, 6))
     p(
         participant=ben,
         employer=other,
         kind="part_time",
-        start_date=date(2025, 3, 31),
+        start_date=date(Y, 3, 31),
         hourly_wage=Decimal("15"),
     )
-    p(participant=ben, employer=other, kind="apprenticeship", start_date=date(2025, 4, 1))  # no wage
+    p(participant=ben, employer=other, kind="apprenticeship", start_date=date(Y, 4, 1))  # no wage
     # Cara: two enrollments in one program in the quarter (one not admitted); a job without a wage.
-    enroll(cara, c1, "not_admitted", applied=at(2025, 4, 1))
-    enroll(cara, c5, "enrolled", applied=at(2025, 5, 10), enrolled_on=date(2025, 5, 11))
-    p(participant=cara, employer=other, start_date=date(2025, 4, 10))
+    enroll(cara, c1, "not_admitted", applied=at(Y, 4, 1))
+    enroll(cara, c5, "enrolled", applied=at(Y, 5, 10), enrolled_on=date(Y, 5, 11))
+    p(participant=cara, employer=other, start_date=date(Y, 4, 10))
     # Dan: imported after the quarter (applied_at is the import day), completed in it.
     enroll(
         dan,
         c3,
         "completed",
-        applied=at(2025, 8, 15),
-        enrolled_on=date(2025, 5, 5),
-        end_date=date(2025, 6, 27),
+        applied=at(Y, 8, 15),
+        enrolled_on=date(Y, 5, 5),
+        end_date=date(Y, 6, 27),
     )
-    p(participant=dan, employer=other, start_date=date(2025, 5, 1), hourly_wage=Decimal("20"))
+    p(participant=dan, employer=other, start_date=date(Y, 5, 1), hourly_wage=Decimal("20"))
     # Eve: admitted in the previous quarter, started and withdrew in this one.
     enroll(
-        eve, c1, "withdrawn", applied=at(2025, 3, 25), enrolled_on=date(2025, 3, 28),
-        end_date=date(2025, 5, 15), withdrawal_reason="transportation",
+        eve, c1, "withdrawn", applied=at(Y, 3, 25), enrolled_on=date(Y, 3, 28),
+        end_date=date(Y, 5, 15), withdrawal_reason="transportation",
     )  # fmt: skip
     p(
         participant=eve,
         employer=other,
         kind="part_time",
-        start_date=date(2025, 6, 1),
+        start_date=date(Y, 6, 1),
         hourly_wage=Decimal("18.50"),
     )
-    p(participant=eve, employer=other, kind="micro_internship", start_date=date(2025, 6, 15))
+    p(participant=eve, employer=other, kind="micro_internship", start_date=date(Y, 6, 15))
     # Fay: admitted in the quarter to a cohort starting in the next one.
-    enroll(fay, c4, "enrolled", applied=at(2025, 6, 10), enrolled_on=date(2025, 6, 12))
+    enroll(fay, c4, "enrolled", applied=at(Y, 6, 10), enrolled_on=date(Y, 6, 12))
     # Gus: only applied; his job is not the program's.
-    enroll(gus, c1, "applied", applied=at(2025, 4, 8))
-    p(participant=gus, employer=other, start_date=date(2025, 5, 1), hourly_wage=Decimal("99"))
+    enroll(gus, c1, "applied", applied=at(Y, 4, 8))
+    p(participant=gus, employer=other, start_date=date(Y, 5, 1), hourly_wage=Decimal("99"))
 
-    # Completions of the fourth quarter of 2024: their six-month date is in the quarter.
+    # Completions of the fourth quarter of the year before: their six-month date is in the quarter.
     def completed(name, ended):
         return enroll(
             people[name],
             c0,
             "completed",
-            applied=at(2024, 6, 1),
-            enrolled_on=date(2024, 6, 2),
+            applied=at(Y - 1, 6, 1),
+            enrolled_on=date(Y - 1, 6, 2),
             end_date=ended,
         )
 
     def record(enrollment, status):
         CompletionFollowUp.objects.create(enrollment=enrollment, status=status, recorded_by=grant_staff)
 
-    completed("hal", date(2024, 10, 15))  # due 15 April: in-field job at a partner since March
-    p(participant=people["hal"], employer=partner, start_date=date(2025, 3, 1), in_field_of_training=True)
-    ida = completed("ida", date(2024, 11, 30))  # due 30 May: in-field job elsewhere from that day
+    completed("hal", date(Y - 1, 10, 15))  # due 15 April: in-field job at a partner since March
+    p(participant=people["hal"], employer=partner, start_date=date(Y, 3, 1), in_field_of_training=True)
+    ida = completed("ida", date(Y - 1, 11, 30))  # due 30 May: in-field job elsewhere from that day
     p(
-        participant=people["ida"], employer=other, start_date=date(2025, 5, 30),
+        participant=people["ida"], employer=other, start_date=date(Y, 5, 30),
         hourly_wage=Decimal("40"), in_field_of_training=True,
     )  # fmt: skip
     record(ida, "looking")  # the placement wins
-    jon = completed("jon", date(2024, 12, 31))  # due 30 June: his job ended the day before
+    jon = completed("jon", date(Y - 1, 12, 31))  # due 30 June: his job ended the day before
     p(
-        participant=people["jon"], employer=partner, start_date=date(2025, 1, 15),
-        end_date=date(2025, 6, 29), in_field_of_training=True,
+        participant=people["jon"], employer=partner, start_date=date(Y, 1, 15),
+        end_date=date(Y, 6, 29), in_field_of_training=True,
     )  # fmt: skip
     record(jon, "not_looking")
-    record(completed("kim", date(2024, 12, 10)), "no_contact")
-    completed("lou", date(2024, 10, 1))  # an internship is not employment: not recorded
+    record(completed("kim", date(Y - 1, 12, 10)), "no_contact")
+    completed("lou", date(Y - 1, 10, 1))  # an internship is not employment: not recorded
     p(
         participant=people["lou"],
         employer=partner,
         kind="internship",
-        start_date=date(2025, 3, 15),
+        start_date=date(Y, 3, 15),
         in_field_of_training=True,
     )
-    completed("mia", date(2024, 9, 30))  # due 31 March: the previous quarter's
-    completed("ned", date(2024, 11, 5))  # a job outside the field
-    p(participant=people["ned"], employer=other, kind="part_time", start_date=date(2024, 12, 1))
-    record(completed("oli", date(2024, 11, 6)), "employed_outside_field")
+    completed("mia", date(Y - 1, 9, 30))  # due 31 March: the previous quarter's
+    completed("ned", date(Y - 1, 11, 5))  # a job outside the field
+    p(participant=people["ned"], employer=other, kind="part_time", start_date=date(Y - 1, 12, 1))
+    record(completed("oli", date(Y - 1, 11, 6)), "employed_outside_field")
     return {
         "se": se, "da": da, "web": web, "c1": c1, "people": people, "ana": e_ana, "ben": e_ben,
         "partner": partner, "other": other,
@@ -316,16 +332,16 @@ def test_participant_list_has_enrollments_in_training_during_the_quarter(world):
     assert ana_se[3:] == [
         date(1990, 1, 15),
         "33127",
-        date(2025, 4, 14),  # the cohort's start (she was admitted before it)
-        date(2025, 6, 20),
+        date(Y, 4, 14),  # the cohort's start (she was admitted before it)
+        date(Y, 6, 20),
         ana_se[7],
-        date(2025, 6, 30),
+        date(Y, 6, 30),
     ]
     assert str(ana_se[7]) == "Yes"
     ben = rows[3]
-    assert (ben[6], str(ben[7]), ben[8]) == (None, "No", date(2025, 3, 31))  # first job, whenever
+    assert (ben[6], str(ben[7]), ben[8]) == (None, "No", date(Y, 3, 31))  # first job, whenever
     eve = rows[5]
-    assert (eve[6], str(eve[7])) == (date(2025, 5, 15), "No")
+    assert (eve[6], str(eve[7])) == (date(Y, 5, 15), "No")
 
 
 def test_the_quarter_in_progress_counts_no_scheduled_start(brainstation):
@@ -360,14 +376,14 @@ def _xlsx_values(client, quarter: Quarter) -> dict:
 
 def test_submitted_report_stays_identical_when_the_data_changes(client, grant_staff, world):
     client.force_login(grant_staff)
-    report_services.funder_report_submit(quarter=Q, by=grant_staff)
+    submit(Q, grant_staff)
     page, workbook = _page_tables(client, Q), _xlsx_values(client, Q)
     assert ">Completed<" in page
 
-    program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(2025, 6, 25))
+    program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(Y, 6, 25))
     world["ana"].participant.placements.filter(kind="full_time").update(hourly_wage=Decimal("50"))
     factories.placement_row(
-        participant=world["people"]["kim"], employer=world["partner"], start_date=date(2025, 6, 1)
+        participant=world["people"]["kim"], employer=world["partner"], start_date=date(Y, 6, 1)
     )
 
     assert _page_tables(client, Q) == page
@@ -377,16 +393,16 @@ def test_submitted_report_stays_identical_when_the_data_changes(client, grant_st
 
 
 def test_changes_after_submission_appear_as_corrections_in_the_next_report(client, grant_staff, world):
-    report_services.funder_report_submit(quarter=Q, by=grant_staff)
-    program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(2025, 6, 25))
+    submit(Q, grant_staff)
+    program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(Y, 6, 25))
 
     corrections = figures(funder_report_tables(Q.next()))["corrections"]
     rows = [[str(v) for v in row.values()] for row in corrections.values()]
     table = "Recruitment and training"
-    assert ["2025 Q2", "BrainStation", "Software Engineering", table, "Completed", "1", "2"] in rows
+    assert [f"{Y} Q2", "BrainStation", "Software Engineering", table, "Completed", "1", "2"] in rows
     assert len(rows) == 1
     # The next report, once submitted, keeps the correction as it was.
-    report_services.funder_report_submit(quarter=Q.next(), by=grant_staff)
+    submit(Q.next(), grant_staff)
     client.force_login(grant_staff)
     html = client.get(reverse("reports:funder_report", kwargs={"quarter": str(Q.next())})).content.decode()
     assert "Software Engineering" in html[html.index('id="table-corrections"') :]
@@ -397,44 +413,149 @@ def test_a_quarter_without_earlier_submissions_has_no_corrections(world):
 
 
 def test_submitting_twice_is_refused(grant_staff, world):
-    report_services.funder_report_submit(quarter=Q, by=grant_staff)
+    submit(Q, grant_staff)
     with pytest.raises(ValidationError, match="already submitted"):
-        report_services.funder_report_submit(quarter=Q, by=grant_staff)
+        submit(Q, grant_staff)
     assert FunderReport.objects.count() == 1
 
 
 def test_submitting_a_quarter_that_has_not_ended_is_refused(grant_staff):
     current = Quarter.of(timezone.localdate())
     with pytest.raises(ValidationError, match="has not ended yet"):
-        report_services.funder_report_submit(quarter=current, by=grant_staff)
+        report_services.funder_report_submit(quarter=current, by=grant_staff, shown="")
     assert not FunderReport.objects.exists()
 
 
 def test_a_submitted_report_cannot_be_saved_again(grant_staff, world):
-    report = report_services.funder_report_submit(quarter=Q, by=grant_staff)
+    report = submit(Q, grant_staff)
     report.data = {}
     with pytest.raises(FunderReportFrozen):
         report.save()
 
 
 def test_the_database_refuses_to_update_a_submitted_report(grant_staff, world):
-    report = report_services.funder_report_submit(quarter=Q, by=grant_staff)
+    report = submit(Q, grant_staff)
     with pytest.raises(DatabaseError), transaction.atomic():
         FunderReport.objects.filter(pk=report.pk).update(data={})
     report.refresh_from_db()
-    assert report.data["quarter"] == "2025-Q2"
+    assert report.data["quarter"] == f"{Y}-Q2"
 
 
 def test_submit_button_submits_and_the_page_says_so(client, grant_staff, world):
     client.force_login(grant_staff)
     url = reverse("reports:funder_report", kwargs={"quarter": str(Q)})
-    assert b"Submitting freezes the 2025 Q2 report" in client.get(url).content
-    response = client.post(reverse("reports:funder_report_submit", kwargs={"quarter": str(Q)}), follow=True)
+    outcomes_rollup()
+    page = client.get(url)
+    assert f"Submitting freezes the {Y} Q2 report".encode() in page.content
+    submit_url = reverse("reports:funder_report_submit", kwargs={"quarter": str(Q)})
+    response = client.post(submit_url, {"shown": page.context["draft_stamp"]}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert b'data-state="submitted"' in response.content
     assert b"Submitting freezes" not in response.content
-    again = client.post(reverse("reports:funder_report_submit", kwargs={"quarter": str(Q)}), follow=True)
+    again = client.post(submit_url, {"shown": page.context["draft_stamp"]}, follow=True)
     assert b"already submitted" in again.content
+
+
+def _shown_stamp(client, quarter: Quarter) -> str:
+    page = client.get(reverse("reports:funder_report", kwargs={"quarter": str(quarter)}))
+    assert b'name="shown"' in page.content
+    return page.context["draft_stamp"]
+
+
+def _post_submit(client, quarter: Quarter, **fields):
+    url = reverse("reports:funder_report_submit", kwargs={"quarter": str(quarter)})
+    return client.post(url, fields, follow=True)
+
+
+def test_submitting_freezes_the_stored_draft_shown_not_figures_computed_at_submission(
+    client, grant_staff, world
+):
+    client.force_login(grant_staff)
+    outcomes_rollup()
+    draft = OutcomeTables.objects.get(scope=report_scope(Q))
+    stamp = _shown_stamp(client, Q)
+    # A change after the roll-up: the page still shows the stored figures (Ben not completed).
+    program_services.enrollment_complete(enrollment=world["ben"], by=grant_staff, end_date=date(Y, 6, 25))
+    assert figures(funder_report_tables(Q))["training"][_row(world, "se")]["completed"] == 2
+
+    response = _post_submit(client, Q, shown=stamp)
+
+    assert b'data-state="submitted"' in response.content
+    report = FunderReport.objects.get()
+    frozen = {t["key"]: t for t in report.data["tables"]}
+    for table in draft.data["tables"]:
+        if table["key"] != "participants":
+            assert frozen[table["key"]] == table, table["key"]
+    assert report.data["computed_at"] == draft.computed_at.isoformat()
+    assert figures(tables_from_data(report.data))["training"][_row(world, "se")]["completed"] == 1
+    assert "participants_count" not in report.data
+    assert frozen["participants"]["rows"], "the participant list is frozen with it"
+
+
+def test_submitting_a_draft_a_roll_up_replaced_since_the_page_was_shown_is_refused(
+    client, grant_staff, world
+):
+    client.force_login(grant_staff)
+    outcomes_rollup()
+    stamp = _shown_stamp(client, Q)
+    outcomes_rollup()  # another roll-up: the figures on the page are no longer the stored ones
+
+    response = _post_submit(client, Q, shown=stamp)
+
+    assert response.status_code == 200
+    assert b"refreshed by a roll-up after the page was shown" in response.content
+    assert not FunderReport.objects.exists()
+    assert _post_submit(client, Q, shown=_shown_stamp(client, Q)).status_code == 200
+    assert FunderReport.objects.count() == 1
+
+
+def test_submitting_while_a_refresh_is_pending_asks_to_wait_or_confirm(client, grant_staff, world):
+    client.force_login(grant_staff)
+    outcomes_rollup()
+    grant_settings()
+    GrantSettings.objects.update(rollup_pending_until=timezone.now() + timedelta(minutes=5))
+    page = client.get(reverse("reports:funder_report", kwargs={"quarter": str(Q)}))
+    assert b'name="confirm_pending"' in page.content
+    stamp = page.context["draft_stamp"]
+
+    refused = _post_submit(client, Q, shown=stamp)
+    assert b"waiting for the next roll-up" in refused.content
+    assert not FunderReport.objects.exists()
+
+    _post_submit(client, Q, shown=stamp, confirm_pending="yes")
+    assert FunderReport.objects.count() == 1
+
+
+def test_a_quarter_without_a_stored_draft_has_no_submit_form_and_a_post_is_refused(
+    client, grant_staff, world
+):
+    client.force_login(grant_staff)
+    OutcomeTables.objects.all().delete()
+    page = client.get(reverse("reports:funder_report", kwargs={"quarter": str(Q)}))
+    assert page.status_code == 200
+    assert b"Submitting freezes" not in page.content
+    assert b'data-submit="waiting"' in page.content
+
+    response = _post_submit(client, Q, shown="2020-01-01T00:00:00+00:00")
+
+    assert response.status_code == 200
+    assert b"are not stored yet" in response.content
+    assert not FunderReport.objects.exists()
+
+
+def test_a_draft_stored_before_the_quarter_ended_cannot_be_submitted(client, grant_staff, world):
+    client.force_login(grant_staff)
+    outcomes_rollup()
+    draft = OutcomeTables.objects.get(scope=report_scope(Q))
+    draft.data = {**draft.data, "period_end": (Q.end - timedelta(days=3)).isoformat()}  # as rolled up then
+    draft.save()
+    page = client.get(reverse("reports:funder_report", kwargs={"quarter": str(Q)}))
+    assert b"Submitting freezes" not in page.content
+
+    response = _post_submit(client, Q, shown=report_services.draft_stamp(draft))
+
+    assert b"computed before" in response.content
+    assert not FunderReport.objects.exists()
 
 
 def test_the_quarter_in_progress_cannot_be_submitted_from_the_page(client, grant_staff):
@@ -446,7 +567,8 @@ def test_the_quarter_in_progress_cannot_be_submitted_from_the_page(client, grant
 
 
 def test_list_shows_the_last_eight_quarters_and_older_submissions(client, grant_staff, world):
-    report_services.funder_report_submit(quarter=Quarter(2020, 1), by=grant_staff)
+    old = {"quarter": "2020-Q1", "tables": []}  # older than any draft the roll-up stores
+    FunderReport(year=2020, quarter=1, data=old, submitted_by=grant_staff).save()
     client.force_login(grant_staff)
     response = client.get(reverse("reports:funder_report_list"))
     quarters = [item["quarter"] for item in response.context["quarters"]]
@@ -467,7 +589,7 @@ def test_xlsx_download_has_one_sheet_per_table(client, grant_staff, world):
     response = client.get(reverse("reports:funder_report_xlsx", kwargs={"quarter": str(Q)}))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_TYPE
-    assert 'filename="funder-report-2025-Q2.xlsx"' in response["Content-Disposition"]
+    assert f'filename="funder-report-{Y}-Q2.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "Recruitment and training",
@@ -540,11 +662,11 @@ def _crowd(size: int, cohort, employer, *, offset: int) -> None:
     for i in range(size):
         someone = person(f"p{offset + i}")
         enroll(
-            someone, cohort, "completed", applied=at(2025, 4, 2), enrolled_on=date(2025, 4, 3),
-            end_date=date(2025, 6, 20),
+            someone, cohort, "completed", applied=at(Y, 4, 2), enrolled_on=date(Y, 4, 3),
+            end_date=date(Y, 6, 20),
         )  # fmt: skip
         factories.placement_row(
-            participant=someone, employer=employer, start_date=date(2025, 5, 1), hourly_wage=Decimal("25")
+            participant=someone, employer=employer, start_date=date(Y, 5, 1), hourly_wage=Decimal("25")
         )
 
 
@@ -555,7 +677,7 @@ def _queries(quarter: Quarter) -> int:
 
 
 def test_queries_do_not_grow_with_the_number_of_participants(world, grant_staff):
-    report_services.funder_report_submit(quarter=Q, by=grant_staff)  # so the next one checks corrections
+    submit(Q, grant_staff)  # so the next one checks corrections
     _crowd(2, world["c1"], world["other"], offset=0)
     few = (_queries(Q), _queries(Q.next()))
     _crowd(20, world["c1"], world["other"], offset=100)
@@ -586,7 +708,7 @@ def test_the_page_shows_the_participant_list_a_page_at_a_time_and_the_csv_whole(
 
     monkeypatch.setattr(report_views, "PARTICIPANTS_PER_PAGE", 3)
     if submitted:
-        report_services.funder_report_submit(quarter=Q, by=grant_staff)
+        submit(Q, grant_staff)
     call_command("rollup_outcomes", stdout=None)
     client.force_login(grant_staff)
     url = reverse("reports:funder_report", kwargs={"quarter": str(Q)})

@@ -53,7 +53,8 @@ def lists(grant_staff, brainstation, navigator, settings):
     }
 
 
-@pytest.mark.parametrize("page", HOSTILE)
+# Not named "page": that is pytest-playwright's browser fixture, which would make these browser tests.
+@pytest.mark.parametrize("number", HOSTILE)
 @pytest.mark.parametrize(
     "name",
     [
@@ -66,11 +67,11 @@ def lists(grant_staff, brainstation, navigator, settings):
         "catalogue",
     ],
 )
-def test_every_list_answers_a_hostile_page_number_with_a_page(client, grant_staff, lists, name, page):
+def test_every_list_answers_a_hostile_page_number_with_a_page(client, grant_staff, lists, name, number):
     client.force_login(grant_staff)
     url = lists[name]
-    response = client.get(url + ("&" if "?" in url else "?") + f"page={page}")
-    assert response.status_code == 200, (name, page)
+    response = client.get(url + ("&" if "?" in url else "?") + f"page={number}")
+    assert response.status_code == 200, (name, number)
 
 
 def test_a_capped_list_past_the_highest_page_shows_its_first_page(brainstation):

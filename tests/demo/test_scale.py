@@ -191,7 +191,7 @@ def test_the_same_number_draws_the_same_people(people):
 
 
 @pytest.mark.parametrize(
-    "email, page",
+    "email, url_name",
     [
         ("participant@demo.test", "participants:home"),
         ("navigator@demo.test", "participants:caseload"),
@@ -200,12 +200,12 @@ def test_the_same_number_draws_the_same_people(people):
         ("staff@demo.test", "outcomes:dashboard"),
     ],
 )
-def test_the_demo_accounts_still_sign_in_and_see_their_pages(people, client, settings, email, page):
+def test_the_demo_accounts_still_sign_in_and_see_their_pages(people, client, settings, email, url_name):
     settings.MTW_REQUIRE_MFA = False  # as in the demo (`make demo` runs with DEBUG on)
     user = User.objects.get(email=email)
     assert user.check_password(PASSWORD)
     client.force_login(user)
-    assert client.get(reverse(page)).status_code == 200
+    assert client.get(reverse(url_name)).status_code == 200
 
 
 def test_the_demo_people_keep_their_own_data(people):

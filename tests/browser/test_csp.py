@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from outcomes import services, stored
 from outcomes.models import OutcomeSnapshot
 from tests.browser.conftest import log_in
 
@@ -30,6 +31,9 @@ def test_no_page_breaks_the_content_security_policy(page, portal, grant_staff):
         as_of=today - timedelta(days=60), data={"enrolled": 80, "trained": 20, "placed_good_jobs": 5}
     )
     OutcomeSnapshot.objects.create(as_of=today, data={"enrolled": 120, "trained": 45, "placed_good_jobs": 12})
+    history = list(OutcomeSnapshot.objects.order_by("as_of"))
+    scopes = stored.board_scopes(today, snapshots=history, grant=services.grant_settings())
+    stored.tables_store(history[-1], scopes)  # what the roll-up stores with these (made-up) snapshots
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(_LISTEN)

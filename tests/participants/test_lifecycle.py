@@ -24,7 +24,8 @@ from mtw_portal.core.models import GrantSettings
 from mtw_portal.core.tables import Quarter
 from mtw_portal.notifications.models import Notification
 from outcomes import services as outcome_services
-from outcomes.models import OutcomeSnapshot
+from outcomes.models import OutcomeSnapshot, OutcomeTables
+from outcomes.stored import report_scope
 from participants import services
 from participants.models import BudgetLine, Participant, SupportItem
 from programs.selectors import cohort_roster
@@ -324,7 +325,11 @@ def full_record(person, navigator, grant_staff, brainstation, employer, settings
         action_flag=CHANGE,
         change_message="[]",
     )
-    report_services.funder_report_submit(quarter=submitted, by=grant_staff)
+    outcome_services.outcomes_rollup()  # stores the draft the report page shows, then submitted as shown
+    shown = OutcomeTables.objects.get(scope=report_scope(submitted))
+    report_services.funder_report_submit(
+        quarter=submitted, by=grant_staff, shown=report_services.draft_stamp(shown)
+    )
     outcome_services.outcomes_rollup()
     person.refresh_from_db()
     return {

@@ -44,7 +44,9 @@ from outcomes.stored import column_index
 from participants.models import Participant, SupportType
 from programs.models import Enrollment, Program, Provider, WithdrawalReason
 
-KNOWN = {
+# The order of a drill's parameters in its address: the same link whatever order they were stored
+# in (PostgreSQL's jsonb keeps an object's keys in its own order, not the one written).
+PARAMETER_ORDER = (
     "measure",
     "provider",
     "program",
@@ -55,7 +57,8 @@ KNOWN = {
     "field",
     "value",
     "within",
-}
+)
+KNOWN = set(PARAMETER_ORDER)  # a figure's parameters
 PAGING = {"page"}  # the list's own parameter, not part of the figure
 GROUP_FIELDS = (*DEMOGRAPHIC_FIELDS, "zip_code")
 # The measures a group's table shows, and the column each is in.
@@ -71,22 +74,6 @@ class Drill:
     group: tuple[str, str] | None = None  # (field, value)
     # What the list is of, for its heading: (label, value) pairs.
     described: list[tuple] = field(default_factory=list)
-
-
-# The order of a drill's parameters in its address: the same link whatever order they were stored
-# in (PostgreSQL's jsonb keeps an object's keys in its own order, not the one written).
-PARAMETER_ORDER = (
-    "measure",
-    "provider",
-    "program",
-    "quarter",
-    "reason",
-    "status",
-    "support",
-    "field",
-    "value",
-    "within",
-)
 
 
 def drill_url(params: dict) -> str:
